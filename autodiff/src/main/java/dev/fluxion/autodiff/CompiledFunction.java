@@ -1,0 +1,210 @@
+package dev.fluxion.autodiff;
+
+import dev.fluxion.tensor.ConcretizationException;
+import dev.fluxion.tensor.Dispatch;
+import dev.fluxion.tensor.Op;
+import dev.fluxion.tensor.Shape;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A function compiled by {@link Jit}: applying it to plain tensors runs the forward program; as an
+ * op on dual or tracked tensors it joins every AD mode, its JVP and VJP running derived programs
+ * (compiled on first use, per lane count and per set of differentiated arguments). When a
+ * derivative cannot be compiled, or its inputs carry further levels (higher-order use), the rules
+ * fall back to running the original function eagerly, which is always correct.
+ */
+public final class CompiledFunction extends Op {
+    private final MultiTensorFunction f;
+    private final Shape[] shapes;
+    private final Program forward;
+    private final ThreadLocal<Program.Workspace> forwardWs;
+    private final ConcurrentHashMap<String, Derivative> derivatives = new ConcurrentHashMap<>();
+
+    /** A compiled derivative program with per-thread workspaces, or the marker that none could be traced. */
+    private static final class Derivative {
+        final Program program;
+        final ThreadLocal<Program.Workspace> ws;
+
+        Derivative(Program program) {
+            this.program = program;
+            this.ws = program == null ? null : ThreadLocal.withInitial(program::workspace);
+        }
+    }
+
+    CompiledFunction(MultiTensorFunction f, Tensor[] examples) {
+        this.f = f;
+        this.shapes = new Shape[examples.length];
+        for (int i = 0; i < examples.length; i++) shapes[i] = examples[i].shape();
+        TraceLevel level = new TraceLevel();
+        Tracing.enter();
+        try {
+            Tensor[] xs = new Tensor[examples.length];
+            for (int i = 0; i < xs.length; i++) xs[i] = level.input(i, examples[i]);
+            Tensor y = f.apply(xs);
+            level.graph.outputs = new int[] {level.nodeOf(y)};
+        } finally {
+            level.close();
+            Tracing.exit();
+        }
+        this.forward = new Program(level.graph, shapes);
+        this.forwardWs = ThreadLocal.withInitial(forward::workspace);
+    }
+
+    @Override public String name() { return "compiled" + Arrays.toString(shapes); }
+
+    /** Shape of the output. */
+    public Shape outputShape() { return forward.outputShapes[0]; }
+
+    /** Kernels per forward run (after merging identical ops and aliasing reshapes). */
+    public int programLength() { return forward.length(); }
+
+    /** Applies the function: the compiled program for plain inputs, an AD-aware op otherwise. */
+    public Tensor apply(Tensor... args) {
+        checkShapes(args);
+        boolean plain = true;
+        for (Tensor a : args) if (!a.isPrimal()) { plain = false; break; }
+        if (plain) return runForward(args);
+        return Dispatch.apply(this, args.clone());
+    }
+
+    private void checkShapes(Tensor[] args) {
+        if (args.length != shapes.length) {
+            throw new IllegalArgumentException(name() + ": called with " + args.length + " arguments, compiled for " + shapes.length);
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].shape().equals(shapes[i])) {
+                throw new IllegalArgumentException(name() + ": argument " + i + " has shape " + args[i].shape()
+                        + ", compiled for " + shapes[i]);
+            }
+        }
+    }
+
+    private Tensor runForward(Tensor[] args) {
+        Program.Workspace ws = forwardWs.get();
+        double[][] in = new double[args.length][];
+        for (int i = 0; i < args.length; i++) in[i] = args[i].unsafeData();
+        ws.run(in);
+        return ws.outputTensor(0);
+    }
+
+    @Override public Tensor forward(Tensor[] in) { return runForward(in); }
+
+    private static boolean allPlain(Tensor[] xs) {
+        for (Tensor x : xs) if (x != null && !x.isPrimal()) return false;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ JVP
+
+    @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
+        int k = dev.fluxion.tensor.Lanes.count(t);
+        if (k == 0) return null;
+        if (!allPlain(in) || !allPlain(t)) return Checkpoint.eagerJvp(f, in, t);
+        boolean[] mask = new boolean[in.length];
+        int live = 0;
+        for (int i = 0; i < in.length; i++) if (t[i] != null) { mask[i] = true; live++; }
+        Derivative d = derivatives.computeIfAbsent("jvp" + k + Arrays.toString(mask), key -> traceJvp(k, mask, in, t));
+        if (d.program == null) return Checkpoint.eagerJvp(f, in, t);
+        double[][] args = new double[in.length + live][];
+        for (int i = 0; i < in.length; i++) args[i] = in[i].unsafeData();
+        for (int i = 0, j = in.length; i < in.length; i++) if (mask[i]) args[j++] = t[i].unsafeData();
+        Program.Workspace ws = d.ws.get();
+        ws.run(args);
+        return ws.outputTensor(0);
+    }
+
+    private Derivative traceJvp(int k, boolean[] mask, Tensor[] in, Tensor[] t) {
+        TraceLevel level = new TraceLevel();
+        Tracing.enter();
+        Shape[] argShapes = new Shape[in.length + count(mask)];
+        try {
+            Tensor[] xs = new Tensor[in.length];
+            for (int i = 0; i < in.length; i++) {
+                xs[i] = level.input(i, in[i]);
+                argShapes[i] = shapes[i];
+            }
+            DualLevel dual = new DualLevel(k);
+            try {
+                Tensor[] d = new Tensor[in.length];
+                for (int i = 0, j = in.length; i < in.length; i++) {
+                    if (mask[i]) {
+                        argShapes[j] = t[i].shape();
+                        d[i] = dual.dual(xs[i], level.input(j++, t[i]));
+                    } else {
+                        d[i] = xs[i];
+                    }
+                }
+                Tensor y = f.apply(d);
+                level.graph.outputs = new int[] {level.nodeOf(dual.tangentOf(y))};
+            } finally {
+                dual.close();
+            }
+        } catch (ConcretizationException e) {
+            return new Derivative(null);
+        } finally {
+            level.close();
+            Tracing.exit();
+        }
+        return new Derivative(new Program(level.graph, argShapes));
+    }
+
+    // ------------------------------------------------------------------ VJP
+
+    @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
+        if (!allPlain(in) || !ct.isPrimal()) return Checkpoint.eagerVjp(f, in, ct, needs);
+        Derivative d = derivatives.computeIfAbsent("vjp" + Arrays.toString(needs), key -> traceVjp(needs, in, ct));
+        if (d.program == null) return Checkpoint.eagerVjp(f, in, ct, needs);
+        double[][] args = new double[in.length + 1][];
+        for (int i = 0; i < in.length; i++) args[i] = in[i].unsafeData();
+        args[in.length] = ct.unsafeData();
+        Program.Workspace ws = d.ws.get();
+        ws.run(args);
+        Tensor[] g = new Tensor[in.length];
+        for (int i = 0, j = 0; i < in.length; i++) if (needs[i]) g[i] = ws.outputTensor(j++);
+        return g;
+    }
+
+    private Derivative traceVjp(boolean[] needs, Tensor[] in, Tensor ct) {
+        TraceLevel level = new TraceLevel();
+        Tracing.enter();
+        Shape[] argShapes = Arrays.copyOf(shapes, in.length + 1);
+        argShapes[in.length] = ct.shape();
+        try {
+            Tensor[] xs = new Tensor[in.length];
+            for (int i = 0; i < in.length; i++) xs[i] = level.input(i, in[i]);
+            Tensor cts = level.input(in.length, ct);
+            Tape tape = new Tape();
+            try {
+                Tensor[] xt = new Tensor[in.length];
+                int live = count(needs);
+                Tensor[] wrt = new Tensor[live];
+                for (int i = 0, j = 0; i < in.length; i++) {
+                    xt[i] = needs[i] ? tape.track(xs[i]) : xs[i];
+                    if (needs[i]) wrt[j++] = xt[i];
+                }
+                Tensor y = f.apply(xt.clone());
+                Tensor[] g = tape.backward(y, cts, wrt);
+                int[] outs = new int[live];
+                for (int j = 0; j < live; j++) outs[j] = level.nodeOf(g[j]);
+                level.graph.outputs = outs;
+            } finally {
+                tape.close();
+            }
+        } catch (ConcretizationException e) {
+            return new Derivative(null);
+        } finally {
+            level.close();
+            Tracing.exit();
+        }
+        return new Derivative(new Program(level.graph, argShapes));
+    }
+
+    private static int count(boolean[] mask) {
+        int c = 0;
+        for (boolean b : mask) if (b) c++;
+        return c;
+    }
+}
