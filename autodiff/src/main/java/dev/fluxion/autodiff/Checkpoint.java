@@ -38,7 +38,7 @@ final class Checkpoint extends Op {
         try {
             Tensor[] d = new Tensor[in.length];
             for (int i = 0; i < in.length; i++) d[i] = t[i] == null ? in[i] : level.dual(in[i], t[i]);
-            Tensor y = f.apply(d);
+            Tensor y = Levels.unwrapFinished(f.apply(d), level);
             return Dispatch.wrappedBy(y, level) ? level.tangentOf(y) : null;
         } finally {
             level.close();

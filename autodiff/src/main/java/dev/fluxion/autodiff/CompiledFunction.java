@@ -92,6 +92,25 @@ public final class CompiledFunction extends Op {
 
     @Override public Tensor forward(Tensor[] in) { return runForward(in); }
 
+    /**
+     * A private executor of the forward program over flat arrays, for a hot loop on one thread
+     * (a solver's plain path): no tensors, no thread-local lookup.
+     */
+    public Runner runner() { return new Runner(forward.workspace()); }
+
+    /** See {@link #runner()}. Not thread-safe: one per thread. */
+    public static final class Runner {
+        private final Program.Workspace ws;
+
+        private Runner(Program.Workspace ws) { this.ws = ws; }
+
+        /** Runs on the arguments' values (each as long as its compiled shape) and returns a fresh output array. */
+        public double[] run(double[][] args) {
+            ws.run(args);
+            return ws.output(0);
+        }
+    }
+
     private static boolean allPlain(Tensor[] xs) {
         for (Tensor x : xs) if (x != null && !x.isPrimal()) return false;
         return true;

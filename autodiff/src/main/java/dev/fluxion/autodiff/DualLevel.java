@@ -57,6 +57,7 @@ public final class DualLevel implements Level {
 
     /** The tangent lanes of t at this level, [K, ...shape]; zeros if t does not depend on this level's inputs. */
     public Tensor tangentOf(Tensor t) {
+        t = Levels.unwrapFinished(t, this);
         if (Dispatch.wrappedBy(t, this)) return ((DualBox) t.box()).tangent;
         return Tensor.zeros(t.shape().prepend(lanes));
     }

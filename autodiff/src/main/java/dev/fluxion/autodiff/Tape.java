@@ -113,6 +113,7 @@ public final class Tape implements Level {
         if (!ct.shape().equals(y.shape())) {
             throw new IllegalArgumentException("backward: cotangent has shape " + ct.shape() + " but the output has shape " + y.shape());
         }
+        y = Levels.unwrapFinished(y, this);
         active = false;
         Tensor[] result = new Tensor[wrt.length];
         if (!Dispatch.wrappedBy(y, this)) {

@@ -45,6 +45,7 @@ final class TraceLevel implements Level {
 
     /** The graph node of t: its own if t is a tracer of this level, a constant otherwise. */
     int nodeOf(Tensor t) {
+        t = Levels.unwrapFinished(t, this);
         if (Dispatch.wrappedBy(t, this)) return ((TracerBox) t.box()).node;
         if (!t.isPrimal()) throw captured(t);
         return graph.constant(t);

@@ -1,14 +1,14 @@
 package dev.fluxion.tensor;
 
 /** Index maps for NumPy broadcasting over flat row-major buffers. */
-final class Broadcasting {
+public final class Broadcasting {
     private Broadcasting() {}
 
     /**
      * For each flat index of out, the flat index of the element of in that broadcasting reads;
      * in must broadcast to out.
      */
-    static int[] indexMap(Shape in, Shape out) {
+    public static int[] indexMap(Shape in, Shape out) {
         int r = out.rank();
         int[] od = out.raw();
         int[] id = in.padTo(r).raw();

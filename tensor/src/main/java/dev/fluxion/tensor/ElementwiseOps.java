@@ -63,38 +63,13 @@ public final class ElementwiseOps {
                 case SQUARE_ -> { for (int i = 0; i < n; i++) o[i] = x[i] * x[i]; }
                 case SIN_ -> { for (int i = 0; i < n; i++) o[i] = Math.sin(x[i]); }
                 case COS_ -> { for (int i = 0; i < n; i++) o[i] = Math.cos(x[i]); }
-                case TANH_ -> { for (int i = 0; i < n; i++) o[i] = tanh(x[i]); }
-                case SIGMOID_ -> { for (int i = 0; i < n; i++) o[i] = sigmoid(x[i]); }
-                case RELU_ -> { for (int i = 0; i < n; i++) o[i] = x[i] > 0 ? x[i] : (x[i] == x[i] ? 0.0 : x[i]); }
-                case SOFTPLUS_ -> { for (int i = 0; i < n; i++) o[i] = softplus(x[i]); }
+                case TANH_ -> { for (int i = 0; i < n; i++) o[i] = MathFunctions.tanh(x[i]); }
+                case SIGMOID_ -> { for (int i = 0; i < n; i++) o[i] = MathFunctions.sigmoid(x[i]); }
+                case RELU_ -> { for (int i = 0; i < n; i++) o[i] = MathFunctions.relu(x[i]); }
+                case SOFTPLUS_ -> { for (int i = 0; i < n; i++) o[i] = MathFunctions.softplus(x[i]); }
                 case SIGN_ -> { for (int i = 0; i < n; i++) o[i] = Math.signum(x[i]); }
                 default -> throw new IllegalStateException("unknown unary op " + code);
             }
-        }
-
-        /**
-         * tanh through expm1, accurate to a few ulps everywhere: tanh(x) = e/(e + 2) with
-         * e = expm1(2x) for x ≥ 0, odd symmetry otherwise; saturates to ±1 beyond |x| = 22
-         * where tanh rounds to 1 in float64. Faster than Math.tanh on HotSpot.
-         */
-        static double tanh(double x) {
-            double ax = Math.abs(x);
-            if (ax > 22.0) return Math.copySign(1.0, x);
-            if (ax < 1e-8) return x;
-            double e = Math.expm1(2.0 * ax);
-            return Math.copySign(e / (e + 2.0), x);
-        }
-
-        /** Logistic function without overflow for large |x|. */
-        static double sigmoid(double x) {
-            if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
-            double e = Math.exp(x);
-            return e / (1.0 + e);
-        }
-
-        /** log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)), stable for all x. */
-        static double softplus(double x) {
-            return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
         }
 
         /** d out / d in, elementwise, as a tensor; null for NEG (handled by negation). */
@@ -238,14 +213,14 @@ public final class ElementwiseOps {
                 case MUL_ -> x * y;
                 case DIV_ -> x / y;
                 case POW_ -> Math.pow(x, y);
-                case MAX_ -> x != x || x >= y ? x : y;   // NaN propagates; ties pick x
-                case MIN_ -> x != x || x <= y ? x : y;
-                case GT_ -> x > y ? 1.0 : 0.0;
-                case GE_ -> x >= y ? 1.0 : 0.0;
-                case LT_ -> x < y ? 1.0 : 0.0;
-                case LE_ -> x <= y ? 1.0 : 0.0;
-                case EQ_ -> x == y ? 1.0 : 0.0;
-                case NE_ -> x != y ? 1.0 : 0.0;
+                case MAX_ -> MathFunctions.max(x, y);
+                case MIN_ -> MathFunctions.min(x, y);
+                case GT_ -> MathFunctions.gt(x, y);
+                case GE_ -> MathFunctions.ge(x, y);
+                case LT_ -> MathFunctions.lt(x, y);
+                case LE_ -> MathFunctions.le(x, y);
+                case EQ_ -> MathFunctions.eq(x, y);
+                case NE_ -> MathFunctions.ne(x, y);
                 default -> throw new IllegalStateException("unknown binary op " + code);
             };
         }
@@ -359,11 +334,7 @@ public final class ElementwiseOps {
                 case ADD -> { for (int i = 0; i < n; i++) o[i] = x[i] + c; }
                 case MUL -> { for (int i = 0; i < n; i++) o[i] = x[i] * c; }
                 case DIV -> { for (int i = 0; i < n; i++) o[i] = x[i] / c; }
-                case POW -> {
-                    if (c == 2.0) { for (int i = 0; i < n; i++) o[i] = x[i] * x[i]; }
-                    else if (c == 3.0) { for (int i = 0; i < n; i++) o[i] = x[i] * x[i] * x[i]; }
-                    else { for (int i = 0; i < n; i++) o[i] = Math.pow(x[i], c); }
-                }
+                case POW -> { for (int i = 0; i < n; i++) o[i] = MathFunctions.powConst(x[i], c); }
                 case RSUB -> { for (int i = 0; i < n; i++) o[i] = c - x[i]; }
                 case RDIV -> { for (int i = 0; i < n; i++) o[i] = c / x[i]; }
                 case GT -> { for (int i = 0; i < n; i++) o[i] = x[i] > c ? 1.0 : 0.0; }

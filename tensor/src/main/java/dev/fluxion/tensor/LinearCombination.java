@@ -23,10 +23,11 @@ public final class LinearCombination extends KernelOp {
         return in[0];
     }
 
-    Tensor eager(Tensor[] xs) {
+    /** The primal path: no op object, no copy of c. */
+    static Tensor eager(double[] c, Tensor[] xs) {
         Shape s = xs[0].shape;
         for (int i = 1; i < xs.length; i++) {
-            if (xs[i].shape != s && !xs[i].shape.equals(s)) outShape(shapes(xs));
+            if (xs[i].shape != s && !xs[i].shape.equals(s)) new LinearCombination(c).outShape(shapes(xs));
         }
         double[] out = new double[s.size()];
         double[][] d = new double[xs.length][];
@@ -45,8 +46,12 @@ public final class LinearCombination extends KernelOp {
         run(c, in, out);
     }
 
-    /** Structural zeros of a tableau are skipped, as hand-written RK steps do. */
-    static void run(double[] c, double[][] x, double[] out) {
+    /**
+     * out = Σ c_i x_i over flat arrays, the kernel every path shares (so plain, AD and flat solves
+     * compute identical numbers). Structural zeros of a tableau are skipped, as hand-written RK
+     * steps do.
+     */
+    public static void run(double[] c, double[][] x, double[] out) {
         int n = out.length;
         int m = c.length;
         int first = 0;

@@ -22,7 +22,12 @@ public final class MatMul extends KernelOp {
         if (a.rank() < 2 || b.rank() < 2 || a.dim(-1) != b.dim(-2)) {
             throw new IllegalArgumentException("matmul: shapes " + a + " and " + b + " are not aligned (inner dimensions differ)");
         }
-        Shape bt = Shape.broadcast(batch(a), batch(b), "matmul batch");
+        Shape bt;
+        try {
+            bt = Shape.broadcast(batch(a), batch(b), "matmul");
+        } catch (IllegalArgumentException e) {   // name the operands' shapes, not just their batch parts
+            throw new IllegalArgumentException("matmul: the batch axes of shapes " + a + " and " + b + " cannot be broadcast together");
+        }
         int[] d = Arrays.copyOf(bt.raw(), bt.rank() + 2);
         d[bt.rank()] = a.dim(-2);
         d[bt.rank() + 1] = b.dim(-1);

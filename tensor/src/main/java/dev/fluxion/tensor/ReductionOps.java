@@ -56,6 +56,8 @@ public final class ReductionOps {
 
         @Override public String name() { return "sum(axis=" + axis + (keepDims ? ", keepDims" : "") + ")"; }
 
+        public int axis() { return axis; }
+
         @Override public Shape outShape(Shape[] in) {
             return keepDims ? in[0].with(axis, 1) : in[0].remove(axis);
         }
@@ -99,6 +101,9 @@ public final class ReductionOps {
 
         @Override public String name() { return axis < 0 ? "max" : "max(axis=" + axis + (keepDims ? ", keepDims" : "") + ")"; }
 
+        /** The reduced axis, or −1 for all elements. */
+        public int axis() { return axis; }
+
         @Override public Shape outShape(Shape[] in) {
             if (in[0].size() == 0) throw new IllegalArgumentException("max: tensor of shape " + in[0] + " is empty");
             if (axis < 0) return Shape.SCALAR;
@@ -110,10 +115,7 @@ public final class ReductionOps {
             double[] x = in[0];
             if (axis < 0) {
                 double m = Double.NEGATIVE_INFINITY;
-                for (double v : x) {
-                    if (v != v) { m = v; break; }
-                    if (v > m) m = v;
-                }
+                for (double v : x) m = MathFunctions.maxStep(m, v);
                 out[0] = m;
                 return;
             }
@@ -122,11 +124,7 @@ public final class ReductionOps {
             for (int o = 0; o < outer; o++) {
                 for (int i = 0; i < inner; i++) {
                     double m = Double.NEGATIVE_INFINITY;
-                    for (int k = 0; k < n; k++) {
-                        double v = x[(o * n + k) * inner + i];
-                        if (v != v) { m = v; break; }
-                        if (v > m) m = v;
-                    }
+                    for (int k = 0; k < n; k++) m = MathFunctions.maxStep(m, x[(o * n + k) * inner + i]);
                     out[o * inner + i] = m;
                 }
             }

@@ -305,6 +305,8 @@ public final class ShapeOps {
 
         @Override public String name() { return "sumTo" + target; }
 
+        public Shape target() { return target; }
+
         @Override public Shape outShape(Shape[] in) {
             if (!target.broadcastsTo(in[0])) throw new IllegalArgumentException("sumTo: shape " + in[0] + " cannot be reduced to " + target);
             return target;

@@ -165,6 +165,12 @@ public final class Tensor {
     /** Whether this tensor carries no AD information. */
     public boolean isPrimal() { return box == null; }
 
+    /** False for a tracer (or a tensor wrapping one): its numbers are only an example and must not steer code. */
+    public boolean isConcrete() {
+        for (AdBox b = box; b != null; b = b.inner().box) if (!b.concrete() && b.level().active()) return false;
+        return true;
+    }
+
     /** "primal", "dual", "tracked" or "tracer" (the outermost wrapper). */
     public String kind() { return box == null ? "primal" : box.kind(); }
 
@@ -476,6 +482,11 @@ public final class Tensor {
         if (shape.rank() == 0 || o.shape.rank() == 0) {
             throw new IllegalArgumentException("matmul: operands must have rank at least 1, got shapes " + shape + " and " + o.shape);
         }
+        // Checked before vectors are promoted, so the message names the caller's shapes, not [1, k] / [k, 1].
+        int ka = shape.dim(-1), kb = o.shape.rank() == 1 ? o.shape.dim(0) : o.shape.dim(-2);
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + shape + " and " + o.shape + " are not aligned (inner dimensions " + ka + " and " + kb + " differ)");
+        }
         Tensor a = shape.rank() == 1 ? reshape(1, shape.dim(0)) : this;
         Tensor b = o.shape.rank() == 1 ? o.reshape(o.shape.dim(0), 1) : o;
         Tensor r = apply(MatMul.INSTANCE, a, b);
@@ -495,6 +506,9 @@ public final class Tensor {
     public static Tensor solve(Tensor a, Tensor b) {
         LinalgOps.checkSquare("solve", a);
         if (b.shape.rank() == 1) {
+            if (b.shape.dim(0) != a.shape.dim(0)) {   // named before b is promoted to [n, 1]
+                throw new IllegalArgumentException("solve: needs A [n, n] and b [n] or [n, k], got shapes " + a.shape + " and " + b.shape);
+            }
             return apply(LinalgOps.Solve.INSTANCE, a, b.reshape(b.shape.dim(0), 1)).reshape(b.shape);
         }
         return apply(LinalgOps.Solve.INSTANCE, a, b);
@@ -529,9 +543,8 @@ public final class Tensor {
         if (xs.length == 0) throw new IllegalArgumentException("linearCombination: needs at least one tensor");
         boolean plain = true;
         for (Tensor x : xs) if (x.box != null) { plain = false; break; }
-        LinearCombination op = new LinearCombination(c.clone());
-        if (plain) return op.eager(xs);
-        return Dispatch.apply(op, xs.clone());
+        if (plain) return LinearCombination.eager(c, xs);
+        return Dispatch.apply(new LinearCombination(c.clone()), xs.clone());
     }
 
     /** The same value with no derivative flowing through it (JAX's stop_gradient). */

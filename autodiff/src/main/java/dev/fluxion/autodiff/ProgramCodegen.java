@@ -1,0 +1,463 @@
+package dev.fluxion.autodiff;
+
+import dev.fluxion.tensor.Broadcasting;
+import dev.fluxion.tensor.ElementwiseOps;
+import dev.fluxion.tensor.Kernel;
+import dev.fluxion.tensor.LinearCombination;
+import dev.fluxion.tensor.MatMul;
+import dev.fluxion.tensor.Op;
+import dev.fluxion.tensor.ReductionOps;
+import dev.fluxion.tensor.Shape;
+import dev.fluxion.tensor.ShapeOps;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a compiled program into JVM bytecode: one hidden class whose straight-line code computes
+ * every small node element by element (x[3] = a[0] * b[1] + ...), so a small right-hand side such
+ * as Lotka–Volterra runs as a handful of arithmetic instructions instead of a loop over kernel
+ * objects. Large nodes (a 50×50 matmul, a linear solve, custom ops) stay calls to their kernels,
+ * whose cost is then dominated by the work itself. The code is branch-free: every conditional
+ * scalar semantics goes through {@link dev.fluxion.tensor.MathFunctions}, which the interpreted
+ * kernels use too, so both paths agree bit for bit.
+ */
+final class ProgramCodegen {
+    private ProgramCodegen() {}
+
+    /** What generated code implements. */
+    interface Code {
+        void run(double[][] buf, double[][][] args, Kernel[] kernels);
+    }
+
+    /** One instruction of a program. */
+    record Instr(Op op, Shape[] inShapes, Shape outShape, int[] argSlots, int outSlot) {}
+
+    /** Largest number of element operations an instruction may have to be unrolled. */
+    static final int UNROLL_LIMIT = 128;
+    /** Bytecode budget per generated method, below HotSpot's HugeMethodLimit (8000) so the JIT compiles it. */
+    private static final int METHOD_BUDGET = 6000;
+    private static final String MF = "dev/fluxion/tensor/MathFunctions";
+    private static final String KERNEL = "dev/fluxion/tensor/Kernel";
+    private static final String CODE = "dev/fluxion/autodiff/ProgramCodegen$Code";
+
+    // ------------------------------------------------------------------ element expressions
+
+    private sealed interface Expr permits Load, Const, Un, Bin, Sel {}
+
+    private record Load(int arg, int index) implements Expr {}
+
+    private record Const(double value) implements Expr {}
+
+    /** A unary JVM op ("dneg") or a static call ("java/lang/Math.exp", "MF.tanh"). */
+    private record Un(String fn, Expr x) implements Expr {}
+
+    private record Bin(String fn, Expr a, Expr b) implements Expr {}
+
+    private record Sel(Expr c, Expr a, Expr b) implements Expr {}
+
+    /** The expressions of every output element, or null if this op is left to its kernel. */
+    static Expr[] expand(Instr in) {
+        Op op = in.op();
+        Shape out = in.outShape();
+        int n = out.size();
+        Shape[] s = in.inShapes();
+        if (op instanceof ElementwiseOps.Unary u) {
+            if (n > UNROLL_LIMIT) return null;
+            Expr[] e = new Expr[n];
+            for (int i = 0; i < n; i++) e[i] = unary(u.name(), new Load(0, i));
+            return e;
+        }
+        if (op instanceof ElementwiseOps.Binary b) {
+            if (n > UNROLL_LIMIT) return null;
+            int[] ia = s[0].size() == n ? null : Broadcasting.indexMap(s[0], out);
+            int[] ib = s[1].size() == n ? null : Broadcasting.indexMap(s[1], out);
+            Expr[] e = new Expr[n];
+            for (int i = 0; i < n; i++) {
+                e[i] = binary(b.name(), new Load(0, ia == null ? i : ia[i]), new Load(1, ib == null ? i : ib[i]));
+            }
+            return e;
+        }
+        if (op instanceof ElementwiseOps.ScalarOp so) {
+            if (n > UNROLL_LIMIT) return null;
+            Expr[] e = new Expr[n];
+            for (int i = 0; i < n; i++) e[i] = scalar(so.kind(), so.constant(), new Load(0, i));
+            return e;
+        }
+        if (op instanceof ElementwiseOps.Where) {
+            if (n > UNROLL_LIMIT) return null;
+            int[][] maps = new int[3][];
+            for (int k = 0; k < 3; k++) maps[k] = s[k].size() == n ? null : Broadcasting.indexMap(s[k], out);
+            Expr[] e = new Expr[n];
+            for (int i = 0; i < n; i++) {
+                e[i] = new Sel(load(0, maps[0], i), load(1, maps[1], i), load(2, maps[2], i));
+            }
+            return e;
+        }
+        if (op instanceof LinearCombination lc) {
+            double[] c = lc.coefficients();
+            int terms = 0;
+            for (double x : c) if (x != 0.0) terms++;
+            if ((long) n * Math.max(terms, 1) > UNROLL_LIMIT) return null;
+            Expr[] e = new Expr[n];
+            for (int i = 0; i < n; i++) {
+                Expr acc = null;
+                for (int m = 0; m < c.length; m++) {
+                    if (c[m] == 0.0) continue;
+                    Expr term = new Bin("dmul", new Const(c[m]), new Load(m, i));
+                    acc = acc == null ? term : new Bin("dadd", acc, term);
+                }
+                e[i] = acc == null ? new Const(0.0) : acc;
+            }
+            return e;
+        }
+        if (op instanceof ShapeOps.Slice || op instanceof ShapeOps.PadSlice || op instanceof ShapeOps.Concat
+                || op instanceof ShapeOps.BroadcastTo || op instanceof ShapeOps.Transpose) {
+            if (n > UNROLL_LIMIT) return null;
+            return gather(in);
+        }
+        if (op instanceof ReductionOps.SumAll) {
+            if (s[0].size() > UNROLL_LIMIT) return null;
+            Expr acc = new Const(0.0);
+            for (int i = 0; i < s[0].size(); i++) acc = new Bin("dadd", acc, new Load(0, i));
+            return new Expr[] {acc};
+        }
+        if (op instanceof ShapeOps.SumTo st) {
+            int m = s[0].size();
+            if (m > UNROLL_LIMIT) return null;
+            int[] map = Broadcasting.indexMap(st.target(), s[0]);
+            Expr[] e = new Expr[n];
+            for (int j = 0; j < n; j++) e[j] = new Const(0.0);
+            for (int i = 0; i < m; i++) e[map[i]] = new Bin("dadd", e[map[i]], new Load(0, i));
+            return e;
+        }
+        if (op instanceof ReductionOps.SumAxis sa) {
+            if (s[0].size() > UNROLL_LIMIT) return null;
+            return axisReduce(s[0], sa.axis(), false);
+        }
+        if (op instanceof ReductionOps.Max mx) {
+            if (s[0].size() > UNROLL_LIMIT) return null;
+            if (mx.axis() < 0) {
+                Expr acc = new Const(Double.NEGATIVE_INFINITY);
+                for (int i = 0; i < s[0].size(); i++) acc = new Bin(MF + ".maxStep", acc, new Load(0, i));
+                return new Expr[] {acc};
+            }
+            return axisReduce(s[0], mx.axis(), true);
+        }
+        if (op instanceof MatMul) {
+            Shape sa = s[0], sb = s[1];
+            int m = sa.dim(-2), k = sa.dim(-1), nn = sb.dim(-1);
+            if ((long) n * k > UNROLL_LIMIT) return null;
+            int batches = n / Math.max(1, m * nn);
+            int[] ia = new int[batches], ib = new int[batches];
+            if (sa.rank() == 2 && sb.rank() == 2) {
+                // single product
+            } else {
+                Shape ob = batchOf(out);
+                ia = Broadcasting.indexMap(batchOf(sa), ob);
+                ib = Broadcasting.indexMap(batchOf(sb), ob);
+            }
+            Expr[] e = new Expr[n];
+            for (int q = 0; q < batches; q++) {
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < nn; j++) {
+                        Expr acc = new Const(0.0);
+                        for (int p = 0; p < k; p++) {
+                            acc = new Bin("dadd", acc, new Bin("dmul",
+                                    new Load(0, ia[q] * m * k + i * k + p), new Load(1, ib[q] * k * nn + p * nn + j)));
+                        }
+                        e[q * m * nn + i * nn + j] = acc;
+                    }
+                }
+            }
+            return e;
+        }
+        return null;
+    }
+
+    private static Shape batchOf(Shape s) {
+        int[] d = s.dims();
+        return Shape.of(java.util.Arrays.copyOf(d, d.length - 2));
+    }
+
+    private static Expr load(int arg, int[] map, int i) {
+        return new Load(arg, map == null ? i : map[i]);
+    }
+
+    /** Sum (or NaN-propagating max) along one axis, in the kernel's order. */
+    private static Expr[] axisReduce(Shape sx, int axis, boolean max) {
+        int[] d = sx.dims();
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= d[i];
+        for (int i = axis + 1; i < d.length; i++) inner *= d[i];
+        int n = d[axis];
+        Expr[] e = new Expr[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                Expr acc = new Const(max ? Double.NEGATIVE_INFINITY : 0.0);
+                for (int k = 0; k < n; k++) {
+                    Load v = new Load(0, (o * n + k) * inner + i);
+                    acc = max ? new Bin(MF + ".maxStep", acc, v) : new Bin("dadd", acc, v);
+                }
+                e[o * inner + i] = acc;
+            }
+        }
+        return e;
+    }
+
+    /** Data movement ops: run the kernel on inputs whose values name their own position. */
+    private static Expr[] gather(Instr in) {
+        Shape[] s = in.inShapes();
+        double[][] coded = new double[s.length][];
+        for (int a = 0; a < s.length; a++) {
+            coded[a] = new double[s[a].size()];
+            for (int i = 0; i < coded[a].length; i++) coded[a][i] = ((long) a << 24 | i) + 1;
+        }
+        double[] out = new double[in.outShape().size()];
+        in.op().kernel(s, in.outShape()).run(coded, out);
+        Expr[] e = new Expr[out.length];
+        for (int i = 0; i < out.length; i++) {
+            long c = (long) out[i];
+            e[i] = c == 0 ? new Const(0.0) : new Load((int) ((c - 1) >> 24), (int) ((c - 1) & 0xFFFFFF));
+        }
+        return e;
+    }
+
+    private static Expr unary(String name, Expr x) {
+        return switch (name) {
+            case "neg" -> new Un("dneg", x);
+            case "abs" -> new Un("java/lang/Math.abs", x);
+            case "exp" -> new Un("java/lang/Math.exp", x);
+            case "log" -> new Un("java/lang/Math.log", x);
+            case "sqrt" -> new Un("java/lang/Math.sqrt", x);
+            case "square" -> new Un("square", x);
+            case "sin" -> new Un("java/lang/Math.sin", x);
+            case "cos" -> new Un("java/lang/Math.cos", x);
+            case "tanh" -> new Un(MF + ".tanh", x);
+            case "sigmoid" -> new Un(MF + ".sigmoid", x);
+            case "relu" -> new Un(MF + ".relu", x);
+            case "softplus" -> new Un(MF + ".softplus", x);
+            case "sign" -> new Un("java/lang/Math.signum", x);
+            default -> throw new IllegalStateException("no bytecode for unary op " + name);
+        };
+    }
+
+    private static Expr binary(String name, Expr a, Expr b) {
+        return switch (name) {
+            case "add" -> new Bin("dadd", a, b);
+            case "sub" -> new Bin("dsub", a, b);
+            case "mul" -> new Bin("dmul", a, b);
+            case "div" -> new Bin("ddiv", a, b);
+            case "pow" -> new Bin("java/lang/Math.pow", a, b);
+            case "maximum" -> new Bin(MF + ".max", a, b);
+            case "minimum" -> new Bin(MF + ".min", a, b);
+            case "gt", "ge", "lt", "le", "eq", "ne" -> new Bin(MF + "." + name, a, b);
+            default -> throw new IllegalStateException("no bytecode for binary op " + name);
+        };
+    }
+
+    private static Expr scalar(ElementwiseOps.ScalarKind kind, double c, Expr x) {
+        Const k = new Const(c);
+        return switch (kind) {
+            case ADD -> new Bin("dadd", x, k);
+            case MUL -> new Bin("dmul", x, k);
+            case DIV -> new Bin("ddiv", x, k);
+            case POW -> c == 2.0 ? new Un("square", x) : new Bin(MF + ".powConst", x, k);
+            case RSUB -> new Bin("dsub", k, x);
+            case RDIV -> new Bin("ddiv", k, x);
+            case GT -> new Bin(MF + ".gt", x, k);
+            case GE -> new Bin(MF + ".ge", x, k);
+            case LT -> new Bin(MF + ".lt", x, k);
+            case LE -> new Bin(MF + ".le", x, k);
+            case EQ -> new Bin(MF + ".eq", x, k);
+        };
+    }
+
+    // ------------------------------------------------------------------ emission
+
+    private static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Generates the code of a program, or returns null when no instruction gains from it. */
+    static Code generate(Instr[] instrs) {
+        Expr[][] exprs = new Expr[instrs.length][];
+        int unrolled = 0;
+        for (int k = 0; k < instrs.length; k++) {
+            exprs[k] = expand(instrs[k]);
+            if (exprs[k] != null) unrolled++;
+        }
+        if (unrolled == 0) return null;
+        String name = "dev/fluxion/autodiff/GeneratedProgram" + COUNTER.incrementAndGet();
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, "java/lang/Object", new String[] {CODE});
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        // split the instruction list into parts that fit the JIT's method size limit
+        List<int[]> parts = new ArrayList<>();
+        int start = 0, bytes = 0;
+        for (int k = 0; k < instrs.length; k++) {
+            int cost = exprs[k] == null ? 30 : estimate(exprs[k]);
+            if (bytes + cost > METHOD_BUDGET && k > start) {
+                parts.add(new int[] {start, k});
+                start = k;
+                bytes = 0;
+            }
+            bytes += cost;
+        }
+        parts.add(new int[] {start, instrs.length});
+        String desc = "([[D[[[D[L" + KERNEL + ";)V";
+        for (int pi = 0; pi < parts.size(); pi++) {
+            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "part" + pi, desc, null, null);
+            mv.visitCode();
+            new Emitter(mv).emit(instrs, exprs, parts.get(pi)[0], parts.get(pi)[1]);
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        MethodVisitor run = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", desc, null, null);
+        run.visitCode();
+        for (int pi = 0; pi < parts.size(); pi++) {
+            run.visitVarInsn(Opcodes.ALOAD, 1);
+            run.visitVarInsn(Opcodes.ALOAD, 2);
+            run.visitVarInsn(Opcodes.ALOAD, 3);
+            run.visitMethodInsn(Opcodes.INVOKESTATIC, name, "part" + pi, desc, false);
+        }
+        run.visitInsn(Opcodes.RETURN);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
+        cw.visitEnd();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(cw.toByteArray(), true);
+            return (Code) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
+        } catch (Throwable t) {
+            return null;   // the interpreter remains correct; generation is only an accelerator
+        }
+    }
+
+    private static int estimate(Expr[] e) {
+        int b = 0;
+        for (Expr x : e) b += 8 + size(x);
+        return b;
+    }
+
+    private static int size(Expr e) {
+        if (e instanceof Load) return 6;
+        if (e instanceof Const) return 3;
+        if (e instanceof Un u) return 3 + size(u.x());
+        if (e instanceof Bin b) return 3 + size(b.a()) + size(b.b());
+        Sel s = (Sel) e;
+        return 3 + size(s.c()) + size(s.a()) + size(s.b());
+    }
+
+    /** Emits one method: locals 0 = buf, 1 = args, 2 = kernels; array references cached in locals from 3. */
+    private static final class Emitter {
+        private final MethodVisitor mv;
+        private final Map<Integer, Integer> slotLocal = new HashMap<>();
+        private int nextLocal = 3;
+
+        Emitter(MethodVisitor mv) { this.mv = mv; }
+
+        void emit(Instr[] instrs, Expr[][] exprs, int from, int to) {
+            for (int k = from; k < to; k++) {
+                Instr in = instrs[k];
+                if (exprs[k] == null) {
+                    // kernels[k].run(args[k], buf[out])
+                    mv.visitVarInsn(Opcodes.ALOAD, 2);
+                    pushInt(k);
+                    mv.visitInsn(Opcodes.AALOAD);
+                    mv.visitVarInsn(Opcodes.ALOAD, 1);
+                    pushInt(k);
+                    mv.visitInsn(Opcodes.AALOAD);
+                    array(in.outSlot());
+                    mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, KERNEL, "run", "([[D[D)V", true);
+                    continue;
+                }
+                Expr[] e = exprs[k];
+                for (int i = 0; i < e.length; i++) {
+                    array(in.outSlot());
+                    pushInt(i);
+                    expr(e[i], in.argSlots());
+                    mv.visitInsn(Opcodes.DASTORE);
+                }
+            }
+        }
+
+        /** Pushes buf[slot], cached in a local after the first load. */
+        private void array(int slot) {
+            Integer local = slotLocal.get(slot);
+            if (local != null) {
+                mv.visitVarInsn(Opcodes.ALOAD, local);
+                return;
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            pushInt(slot);
+            mv.visitInsn(Opcodes.AALOAD);
+            mv.visitInsn(Opcodes.DUP);
+            int l = nextLocal++;
+            mv.visitVarInsn(Opcodes.ASTORE, l);
+            slotLocal.put(slot, l);
+        }
+
+        private void expr(Expr e, int[] argSlots) {
+            if (e instanceof Load l) {
+                array(argSlots[l.arg()]);
+                pushInt(l.index());
+                mv.visitInsn(Opcodes.DALOAD);
+            } else if (e instanceof Const c) {
+                double v = c.value();
+                if (Double.doubleToRawLongBits(v) == 0L) mv.visitInsn(Opcodes.DCONST_0);
+                else if (v == 1.0) mv.visitInsn(Opcodes.DCONST_1);
+                else mv.visitLdcInsn(v);
+            } else if (e instanceof Un u) {
+                expr(u.x(), argSlots);
+                switch (u.fn()) {
+                    case "dneg" -> mv.visitInsn(Opcodes.DNEG);
+                    case "square" -> {
+                        mv.visitInsn(Opcodes.DUP2);
+                        mv.visitInsn(Opcodes.DMUL);
+                    }
+                    default -> call(u.fn(), "(D)D");
+                }
+            } else if (e instanceof Bin b) {
+                expr(b.a(), argSlots);
+                expr(b.b(), argSlots);
+                switch (b.fn()) {
+                    case "dadd" -> mv.visitInsn(Opcodes.DADD);
+                    case "dsub" -> mv.visitInsn(Opcodes.DSUB);
+                    case "dmul" -> mv.visitInsn(Opcodes.DMUL);
+                    case "ddiv" -> mv.visitInsn(Opcodes.DDIV);
+                    default -> call(b.fn(), "(DD)D");
+                }
+            } else {
+                Sel s = (Sel) e;
+                expr(s.c(), argSlots);
+                expr(s.a(), argSlots);
+                expr(s.b(), argSlots);
+                call(MF + ".select", "(DDD)D");
+            }
+        }
+
+        private void call(String qualified, String desc) {
+            int dot = qualified.lastIndexOf('.');
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, qualified.substring(0, dot), qualified.substring(dot + 1), desc, false);
+        }
+
+        private void pushInt(int v) {
+            if (v >= -1 && v <= 5) mv.visitInsn(Opcodes.ICONST_0 + v);
+            else if (v <= Byte.MAX_VALUE) mv.visitIntInsn(Opcodes.BIPUSH, v);
+            else if (v <= Short.MAX_VALUE) mv.visitIntInsn(Opcodes.SIPUSH, v);
+            else mv.visitLdcInsn(v);
+        }
+    }
+}

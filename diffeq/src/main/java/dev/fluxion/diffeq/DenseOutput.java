@@ -1,0 +1,43 @@
+package dev.fluxion.diffeq;
+
+import dev.fluxion.tensor.Tensor;
+
+import java.util.List;
+
+/** The accepted steps of a solve with their stages, for interpolation anywhere in the span. */
+public final class DenseOutput<S> {
+    private final List<Step<S>> steps;
+    private final Stepper<S> stepper;
+
+    DenseOutput(List<Step<S>> steps, Stepper<S> stepper) {
+        this.steps = steps;
+        this.stepper = stepper;
+    }
+
+    /** The accepted steps, in order of integration. */
+    public List<Step<S>> steps() { return steps; }
+
+    public Stepper<S> stepper() { return stepper; }
+
+    /** u(t) by the method's interpolant inside the step containing t. */
+    public Tensor at(double t) {
+        if (steps.isEmpty()) throw new IllegalArgumentException("no steps were taken, so there is nothing to interpolate");
+        Step<S> first = steps.get(0), last = steps.get(steps.size() - 1);
+        double dir = Math.signum(first.h);
+        double lo = first.t, hi = last.tEnd();
+        if (dir * (t - lo) < 0 || dir * (t - hi) > 0) {
+            throw new IllegalArgumentException("at(" + t + ") is outside the solved span [" + Math.min(lo, hi) + ", " + Math.max(lo, hi) + "]");
+        }
+        int a = 0, b = steps.size() - 1;
+        while (a < b) {   // first step whose end is at or past t
+            int m = (a + b) >>> 1;
+            if (dir * (steps.get(m).tEnd() - t) >= 0) b = m;
+            else a = m + 1;
+        }
+        Step<S> s = steps.get(a);
+        StateOps<S> ops = stepper.ops();
+        if (t == s.tEnd()) return ops.tensor(s.unew);
+        if (t == s.t) return ops.tensor(s.u);
+        return ops.tensor(stepper.interpolate(s, (t - s.t) / s.h));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.fluxion.diffeq;
+
+import dev.fluxion.tensor.Shape;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * The result of a solve: saved times and states, dense output, a return code and statistics.
+ * States are tensors of the kind the solve ran on, so {@link #u()} is differentiable with respect
+ * to whatever u0 and p were differentiated against.
+ */
+public final class OdeSolution {
+    private final double[] t;
+    private final List<Tensor> us;
+    private final ReturnCode retcode;
+    private final SolverStats stats;
+    private final DenseOutput<?> dense;
+    private Tensor stacked;
+
+    public OdeSolution(double[] t, List<Tensor> us, ReturnCode retcode, SolverStats stats, DenseOutput<?> dense) {
+        this.t = t;
+        this.us = List.copyOf(us);
+        this.retcode = retcode;
+        this.stats = stats;
+        this.dense = dense;
+    }
+
+    /** Saved times. */
+    public double[] t() { return t.clone(); }
+
+    /** Number of saved states. */
+    public int size() { return t.length; }
+
+    /** The saved states stacked: shape [nt, ...u.shape]. */
+    public Tensor u() {
+        if (stacked == null) {
+            if (us.isEmpty()) throw new IllegalStateException("the solve saved no states (retcode " + retcode + ")");
+            stacked = Tensor.stack(0, us.toArray(new Tensor[0]));
+        }
+        return stacked;
+    }
+
+    /** Saved state i (negative i counts from the end). */
+    public Tensor u(int i) {
+        int k = i < 0 ? i + us.size() : i;
+        if (k < 0 || k >= us.size()) throw new IndexOutOfBoundsException("u(" + i + "): the solution has " + us.size() + " saved states");
+        return us.get(k);
+    }
+
+    /** The saved states as a list. */
+    public List<Tensor> states() { return us; }
+
+    /** The final saved state. */
+    public Tensor last() { return u(-1); }
+
+    /** Dense output at any t in the solved span (needs a dense solve: the default without saveat). */
+    public Tensor at(double time) {
+        if (dense == null) {
+            throw new IllegalStateException("this solution has no dense output: solve with SolveOptions.dense(true) "
+                    + "(the default only when no saveat is given)");
+        }
+        return dense.at(time);
+    }
+
+    public boolean hasDenseOutput() { return dense != null; }
+
+    public DenseOutput<?> denseOutput() { return dense; }
+
+    public ReturnCode retcode() { return retcode; }
+
+    public SolverStats stats() { return stats; }
+
+    /** Shape of one state. */
+    public Shape stateShape() { return us.isEmpty() ? null : us.get(0).shape(); }
+
+    @Override public String toString() {
+        return "OdeSolution(retcode=" + retcode + ", " + t.length + " saved states, " + stats + ")";
+    }
+}

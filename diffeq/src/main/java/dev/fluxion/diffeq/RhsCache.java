@@ -1,0 +1,38 @@
+package dev.fluxion.diffeq;
+
+import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.autodiff.Jit;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Compiled versions of one right-hand side, per argument shapes, shared by a problem and its
+ * remakes (as JAX caches jit by function and shapes). A function that cannot be traced is
+ * remembered as such and runs eagerly.
+ */
+final class RhsCache {
+    private static final Object EAGER = new Object();
+
+    private final OdeFunction f;
+    private final ConcurrentHashMap<String, Object> compiled = new ConcurrentHashMap<>();
+
+    RhsCache(OdeFunction f) { this.f = f; }
+
+    OdeFunction function() { return f; }
+
+    /** f compiled for arguments shaped like u and p, or null when f cannot be traced (it then runs eagerly). */
+    CompiledFunction compiled(Tensor u, Tensor p) {
+        String key = u.shape() + "|" + p.shape();
+        Object c = compiled.computeIfAbsent(key, k -> {
+            CompiledFunction cf = Jit.tryCompile(a -> f.apply(a[0], a[1], a[2]), u.primal(), p.primal(), Tensor.scalar(0.0));
+            return cf == null ? EAGER : cf;
+        });
+        return c == EAGER ? null : (CompiledFunction) c;
+    }
+
+    /** Whether f has been traced successfully for these shapes (for tests and diagnostics). */
+    boolean isCompiled(Tensor u, Tensor p) {
+        return compiled.get(u.shape() + "|" + p.shape()) instanceof CompiledFunction;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.fluxion.diffeq;
+
+import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one entry of every ODE solve: validates the input, resolves u0 and the span, chooses how
+ * derivatives are taken, and runs the {@link Integrator}.
+ *
+ * <p>Derivatives with respect to the span come out for every sensitivity method through the
+ * flow's own identities (∂u(τ)/∂t0 = −Φ(τ, t0) f(u0, t0) and ∂u(τ)/∂τ = f(u(τ), τ)): the solve
+ * starts from u0 − f(u0, t0)·δt0 and each saved state adds f(u(τ), τ)·δτ, where δ is a tensor of
+ * value zero carrying the span's derivatives. Values are unchanged; derivatives are exact.
+ */
+public final class Solve {
+    private Solve() {}
+
+    public static OdeSolution solve(OdeProblem prob, OdeAlgorithm alg, SolveOptions o) {
+        if (prob == null || alg == null || o == null) throw new IllegalArgumentException("solve needs a problem, an algorithm and options");
+        Tensor p = prob.p();
+        Tensor[] span = prob.tspan();
+        double t0 = scalarValue("t0", span[0]);
+        double t1 = scalarValue("t1", span[1]);
+        validate(o, t0, t1);
+        Tensor u0 = prob.u0();
+        if (u0 == null) throw new IllegalArgumentException("the problem has no initial state");
+        boolean spanAd = !span[0].isPrimal() || !span[1].isPrimal();
+        OdeFunction f = prob.f();
+        Tensor d0 = null, d1 = null;
+        if (spanAd) {
+            d0 = span[0].minus(span[0].detach());
+            d1 = span[1].minus(span[1].detach());
+            u0 = u0.minus(f.apply(u0, p, Tensor.scalar(t0)).times(d0));
+        }
+        OdeSolution sol = integrate(prob, u0, p, t0, t1, alg, o);
+        if (!spanAd) return sol;
+        return withSpanDerivatives(sol, f, p, t0, t1, o, d0, d1);
+    }
+
+    /**
+     * Runs the integrator on (u0, p) over [t0, t1]: derivatives of u0 and p flow through the
+     * solver's ops. A plain solve of a compiled right-hand side runs on flat arrays.
+     */
+    public static OdeSolution integrate(OdeProblem prob, Tensor u0, Tensor p, double t0, double t1, OdeAlgorithm alg, SolveOptions o) {
+        if (!u0.isConcrete() || !p.isConcrete()) {
+            throw new dev.fluxion.tensor.ConcretizationException("a solve cannot be traced for compilation: its step sizes depend on values");
+        }
+        boolean compile = o.compile() == null || o.compile();
+        CompiledFunction cf = compile ? prob.rhsCache().compiled(u0, p) : null;
+        if (cf != null && !cf.outputShape().equals(u0.shape())) throw shapeError(cf.outputShape(), u0);
+        if (cf != null && u0.isPrimal() && p.isPrimal()) {
+            FlatStateOps ops = new FlatStateOps(cf, p, u0.shape());
+            double[] x0 = u0.unsafeData();
+            return run(alg.stepper(ops), x0, ops.eval(x0, t0), alg, t0, t1, o, u0);
+        }
+        OdeFunction f = cf == null ? prob.f() : (u, q, t) -> cf.apply(u, q, t);
+        TensorStateOps ops = new TensorStateOps(f, p, u0.shape());
+        Tensor fu0 = ops.eval(u0, t0);
+        if (!fu0.shape().equals(u0.shape())) throw shapeError(fu0.shape(), u0);
+        return run(alg.stepper(ops), u0, fu0, alg, t0, t1, o, u0);
+    }
+
+    private static IllegalArgumentException shapeError(dev.fluxion.tensor.Shape got, Tensor u0) {
+        return new IllegalArgumentException("f returned shape " + got + " for a state of shape " + u0.shape()
+                + "; du must have the shape of u");
+    }
+
+    private static <S> OdeSolution run(Stepper<S> stepper, S u0, S fu0, OdeAlgorithm alg, double t0, double t1,
+                                       SolveOptions o, Tensor u0Tensor) {
+        boolean adaptive = o.adaptive() != null ? o.adaptive() : alg.adaptive();
+        if (adaptive && !stepper.adaptive()) {
+            throw new IllegalArgumentException(alg.name() + " has no error estimate, so it cannot adapt its step: set SolveOptions.dt(...) "
+                    + "(and adaptive(false)), or choose an adaptive method such as Tsit5");
+        }
+        if (!adaptive && Double.isNaN(o.dt())) {
+            throw new IllegalArgumentException(alg.name() + " is a fixed-step method here: set SolveOptions.dt(...)");
+        }
+        PIController ctl = o.controller() != null ? o.controller() : stepper.defaultController();
+        ErrorNorm norm = ErrorNorm.of(o, u0Tensor);
+        return Integrator.run(stepper, u0, fu0, t0, t1, o, norm, adaptive, ctl);
+    }
+
+    private static double scalarValue(String what, Tensor t) {
+        if (t.size() != 1) throw new IllegalArgumentException(what + " must be a scalar, got shape " + t.shape());
+        return t.valueAt(0);
+    }
+
+    static void validate(SolveOptions o, double t0, double t1) {
+        if (!Double.isFinite(t0) || !Double.isFinite(t1)) {
+            throw new IllegalArgumentException("the time span [" + t0 + ", " + t1 + "] must be finite");
+        }
+        if (t0 == t1) throw new IllegalArgumentException("the time span is empty: t0 = t1 = " + t0);
+        if (!(o.rtol() > 0) || !Double.isFinite(o.rtol())) {
+            throw new IllegalArgumentException("rtol must be finite and positive, got " + o.rtol());
+        }
+        if (o.atolVector() == null && (!(o.atol() > 0) || !Double.isFinite(o.atol()))) {
+            throw new IllegalArgumentException("atol must be finite and positive, got " + o.atol());
+        }
+        if (!Double.isNaN(o.dt()) && (!(o.dt() != 0) || !Double.isFinite(o.dt()))) {
+            throw new IllegalArgumentException("dt must be finite and non-zero, got " + o.dt());
+        }
+        if (o.dtmin() < 0 || Double.isNaN(o.dtmin())) throw new IllegalArgumentException("dtmin must be non-negative, got " + o.dtmin());
+        if (!(o.dtmax() > 0)) throw new IllegalArgumentException("dtmax must be positive, got " + o.dtmax());
+        if (o.maxiters() < 1) throw new IllegalArgumentException("maxiters must be at least 1, got " + o.maxiters());
+        for (double ts : o.tstops()) {
+            if (!Double.isFinite(ts)) throw new IllegalArgumentException("tstops must be finite, got " + ts);
+        }
+    }
+
+    /** Adds f(u(τ), τ)·δτ to each saved state, δτ written in terms of δt0 and δt1 as the save grid moves with the span. */
+    private static OdeSolution withSpanDerivatives(OdeSolution sol, OdeFunction f, Tensor p, double t0, double t1,
+                                                   SolveOptions o, Tensor d0, Tensor d1) {
+        double[] ts = sol.t();
+        List<Tensor> out = new ArrayList<>(ts.length);
+        double step = o.saveatStep();
+        boolean grid = !Double.isNaN(step);
+        double nReal = grid ? Math.abs(t1 - t0) / step : 0;
+        boolean whole = grid && Math.abs(nReal - Math.round(nReal)) <= 1e-9 * Math.max(1.0, nReal);
+        for (int k = 0; k < ts.length; k++) {
+            double tau = ts[k];
+            double w0, w1;
+            if (whole) {
+                w1 = (tau - t0) / (t1 - t0);
+                w0 = 1.0 - w1;
+            } else if (grid) {
+                w1 = tau == t1 ? 1.0 : 0.0;
+                w0 = 1.0 - w1;
+            } else {
+                w0 = tau == t0 ? 1.0 : 0.0;
+                w1 = tau == t1 ? 1.0 : 0.0;
+            }
+            Tensor uk = sol.u(k);
+            if (w0 == 0.0 && w1 == 0.0) {
+                out.add(uk);
+                continue;
+            }
+            Tensor dtau = d0.times(w0).plus(d1.times(w1));
+            out.add(uk.plus(f.apply(uk, p, Tensor.scalar(tau)).times(dtau)));
+        }
+        return new OdeSolution(ts, out, sol.retcode(), sol.stats(), sol.denseOutput());
+    }
+}

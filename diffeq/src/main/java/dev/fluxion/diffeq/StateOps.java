@@ -1,0 +1,32 @@
+package dev.fluxion.diffeq;
+
+import dev.fluxion.tensor.Tensor;
+
+/**
+ * The arithmetic a stepper needs on states of type S, so that one stepper serves every execution
+ * plan: {@link TensorStateOps} runs on tensors of any kind (plain, dual, tracked: the AD modes),
+ * {@link FlatStateOps} runs a compiled right-hand side on flat arrays for plain solves, with no
+ * tensor wrappers or dispatch per evaluation. Both compute the same numbers, bit for bit.
+ */
+public interface StateOps<S> {
+    /** f(u, p, t), counted. */
+    S eval(S u, double t);
+
+    /** Σ c_i x_i (the stage sums; structural zeros of c are skipped). */
+    S combine(double[] c, S[] xs);
+
+    /** The primal values of x (read-only), for step control. */
+    double[] values(S x);
+
+    /** x as a tensor, for saving. */
+    Tensor tensor(S x);
+
+    /** f on plain values (recording nothing on any tape), counted: for the initial-step probe. */
+    double[] evalValues(double[] u, double t);
+
+    /** Evaluations of f so far. */
+    int evaluations();
+
+    /** A new array of n states (typed, so that combine receives a real S[]). */
+    S[] newArray(int n);
+}

@@ -1,0 +1,47 @@
+package dev.fluxion.diffeq
+
+import com.fasterxml.jackson.databind.JsonNode
+import com.fasterxml.jackson.databind.ObjectMapper
+import dev.fluxion.tensor.Tensor
+import java.io.File
+
+/** Reference data from ../shared/reference (SciPy at 1e-13; gradients from forward sensitivities). */
+object Reference {
+    private val dir: File by lazy {
+        val prop = System.getProperty("fluxion.shared")
+        val candidates = listOfNotNull(prop?.let { File(it, "reference") }) +
+            generateSequence(File("").absoluteFile) { it.parentFile }.map { File(it, "../shared/reference") }.take(4) +
+            generateSequence(File("").absoluteFile) { it.parentFile }.map { File(it, "shared/reference") }.take(4)
+        candidates.firstOrNull { File(it, "lotka_volterra.json").isFile }?.canonicalFile
+            ?: error("cannot find shared/reference (looked in ${candidates.joinToString()})")
+    }
+
+    fun load(name: String): JsonNode = ObjectMapper().readTree(File(dir, name))
+
+    fun JsonNode.doubles(): DoubleArray = DoubleArray(size()) { get(it).asDouble() }
+    fun JsonNode.matrix(): Array<DoubleArray> = Array(size()) { get(it).doubles() }
+    fun JsonNode.tensor(): Tensor = Tensor.of(*doubles())
+}
+
+/** Max over rows of ||a_i − b_i|| / ||b_i||. */
+fun maxRelativeError(a: Array<DoubleArray>, b: Array<DoubleArray>): Double {
+    require(a.size == b.size) { "row counts differ: ${a.size} vs ${b.size}" }
+    var worst = 0.0
+    for (i in a.indices) {
+        var num = 0.0
+        var den = 0.0
+        for (j in a[i].indices) {
+            num += (a[i][j] - b[i][j]) * (a[i][j] - b[i][j])
+            den += b[i][j] * b[i][j]
+        }
+        worst = maxOf(worst, Math.sqrt(num) / maxOf(Math.sqrt(den), 1e-300))
+    }
+    return worst
+}
+
+fun Tensor.rows(): Array<DoubleArray> {
+    val n = shape().dim(0)
+    val m = size() / n
+    val d = toDoubleArray()
+    return Array(n) { i -> d.copyOfRange(i * m, (i + 1) * m) }
+}
