@@ -169,6 +169,14 @@ public final class AD {
 
     // ------------------------------------------------------------------ control
 
+    /** Whether t is recorded on an active reverse-mode tape (at any nesting depth). */
+    public static boolean isRecorded(Tensor t) {
+        for (dev.fluxion.tensor.AdBox b = t.box(); b != null; b = b.inner().box()) {
+            if (b.level() instanceof Tape tape && tape.active()) return true;
+        }
+        return false;
+    }
+
     /** The same value with no derivative flowing through it. */
     public static Tensor detach(Tensor x) {
         return x.detach();

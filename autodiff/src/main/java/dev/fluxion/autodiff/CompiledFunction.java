@@ -111,6 +111,70 @@ public final class CompiledFunction extends Op {
         }
     }
 
+    /**
+     * Executor over flat arrays of a program with several outputs (a derivative program), for a
+     * hot loop on one thread. Not thread-safe: one per thread.
+     */
+    public static final class MultiRunner {
+        private final Program.Workspace ws;
+        private final Program program;
+
+        private MultiRunner(Program program) {
+            this.program = program;
+            this.ws = program.workspace();
+        }
+
+        /** Runs on the arguments' values; read the results with {@link #output} or {@link #copyOutput}. */
+        public void run(double[][] args) { ws.run(args); }
+
+        /** As run, argument i read from args[i] starting at offsets[i]. */
+        public void run(double[][] args, int[] offsets) { ws.run(args, offsets); }
+
+        /** A fresh copy of output i of the last run. */
+        public double[] output(int i) { return ws.output(i); }
+
+        /** Copies output i of the last run into dst at offset. */
+        public void copyOutput(int i, double[] dst, int offset) { ws.copyOutput(i, dst, offset); }
+
+        public Shape outputShape(int i) { return program.outputShapes[i]; }
+
+        public int outputs() { return program.outputShapes.length; }
+    }
+
+    /**
+     * f's value and vector-Jacobian product over flat arrays: arguments are f's arguments then the
+     * cotangent (f's output shape); outputs are f(x) then the cotangent of each argument i with
+     * needs[i]. Null when the VJP cannot be traced (a custom op with residuals, say).
+     */
+    public MultiRunner vjpRunner(boolean[] needs, Tensor... examples) {
+        checkShapes(examples);
+        Tensor[] in = primalsOf(examples);
+        Derivative d = derivatives.computeIfAbsent("vjp+value" + Arrays.toString(needs),
+                key -> traceVjp(needs, in, Tensor.zeros(outputShape()), true));
+        return d.program == null ? null : new MultiRunner(d.program);
+    }
+
+    /**
+     * f's value and its Jacobian-vector products in k lanes over flat arrays: arguments are f's
+     * arguments then, for each argument i with mask[i], its tangents [k, ...shape]; outputs are
+     * f(x) then the output's tangents [k, ...outputShape]. Null when the JVP cannot be traced.
+     */
+    public MultiRunner jvpRunner(int k, boolean[] mask, Tensor... examples) {
+        checkShapes(examples);
+        Tensor[] in = primalsOf(examples);
+        Tensor[] t = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) if (mask[i]) t[i] = Tensor.zeros(shapes[i].prepend(k));
+        Derivative d = derivatives.computeIfAbsent("jvp+value" + k + Arrays.toString(mask),
+                key -> traceJvp(k, mask, in, t, true));
+        return d.program == null ? null : new MultiRunner(d.program);
+    }
+
+    private static Tensor[] primalsOf(Tensor[] xs) {
+        Tensor[] p = new Tensor[xs.length];
+        for (int i = 0; i < xs.length; i++) p[i] = xs[i].primal();
+        return p;
+    }
+
     private static boolean allPlain(Tensor[] xs) {
         for (Tensor x : xs) if (x != null && !x.isPrimal()) return false;
         return true;
@@ -125,7 +189,7 @@ public final class CompiledFunction extends Op {
         boolean[] mask = new boolean[in.length];
         int live = 0;
         for (int i = 0; i < in.length; i++) if (t[i] != null) { mask[i] = true; live++; }
-        Derivative d = derivatives.computeIfAbsent("jvp" + k + Arrays.toString(mask), key -> traceJvp(k, mask, in, t));
+        Derivative d = derivatives.computeIfAbsent("jvp" + k + Arrays.toString(mask), key -> traceJvp(k, mask, in, t, false));
         if (d.program == null) return Checkpoint.eagerJvp(f, in, t);
         double[][] args = new double[in.length + live][];
         for (int i = 0; i < in.length; i++) args[i] = in[i].unsafeData();
@@ -135,7 +199,7 @@ public final class CompiledFunction extends Op {
         return ws.outputTensor(0);
     }
 
-    private Derivative traceJvp(int k, boolean[] mask, Tensor[] in, Tensor[] t) {
+    private Derivative traceJvp(int k, boolean[] mask, Tensor[] in, Tensor[] t, boolean withValue) {
         TraceLevel level = new TraceLevel();
         Tracing.enter();
         Shape[] argShapes = new Shape[in.length + count(mask)];
@@ -157,7 +221,8 @@ public final class CompiledFunction extends Op {
                     }
                 }
                 Tensor y = f.apply(d);
-                level.graph.outputs = new int[] {level.nodeOf(dual.tangentOf(y))};
+                int tangentNode = level.nodeOf(dual.tangentOf(y));
+                level.graph.outputs = withValue ? new int[] {level.nodeOf(dual.primalOf(y)), tangentNode} : new int[] {tangentNode};
             } finally {
                 dual.close();
             }
@@ -174,7 +239,7 @@ public final class CompiledFunction extends Op {
 
     @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
         if (!allPlain(in) || !ct.isPrimal()) return Checkpoint.eagerVjp(f, in, ct, needs);
-        Derivative d = derivatives.computeIfAbsent("vjp" + Arrays.toString(needs), key -> traceVjp(needs, in, ct));
+        Derivative d = derivatives.computeIfAbsent("vjp" + Arrays.toString(needs), key -> traceVjp(needs, in, ct, false));
         if (d.program == null) return Checkpoint.eagerVjp(f, in, ct, needs);
         double[][] args = new double[in.length + 1][];
         for (int i = 0; i < in.length; i++) args[i] = in[i].unsafeData();
@@ -186,7 +251,7 @@ public final class CompiledFunction extends Op {
         return g;
     }
 
-    private Derivative traceVjp(boolean[] needs, Tensor[] in, Tensor ct) {
+    private Derivative traceVjp(boolean[] needs, Tensor[] in, Tensor ct, boolean withValue) {
         TraceLevel level = new TraceLevel();
         Tracing.enter();
         Shape[] argShapes = Arrays.copyOf(shapes, in.length + 1);
@@ -205,9 +270,12 @@ public final class CompiledFunction extends Op {
                     if (needs[i]) wrt[j++] = xt[i];
                 }
                 Tensor y = f.apply(xt.clone());
+                int valueNode = level.nodeOf(tape.valueOf(y));
                 Tensor[] g = tape.backward(y, cts, wrt);
-                int[] outs = new int[live];
-                for (int j = 0; j < live; j++) outs[j] = level.nodeOf(g[j]);
+                int off = withValue ? 1 : 0;
+                int[] outs = new int[live + off];
+                if (withValue) outs[0] = valueNode;
+                for (int j = 0; j < live; j++) outs[j + off] = level.nodeOf(g[j]);
                 level.graph.outputs = outs;
             } finally {
                 tape.close();

@@ -138,6 +138,19 @@ final class Program {
                 double[] src = inputs[i];
                 System.arraycopy(src, 0, buf[inputSlot[i]], 0, src.length);
             }
+            execute();
+        }
+
+        /** As run, argument i read from inputs[i] starting at offsets[i] (views into larger arrays). */
+        void run(double[][] inputs, int[] offsets) {
+            for (int i = 0; i < inputSlot.length; i++) {
+                double[] dst = buf[inputSlot[i]];
+                System.arraycopy(inputs[i], offsets[i], dst, 0, dst.length);
+            }
+            execute();
+        }
+
+        private void execute() {
             if (code != null) {
                 code.run(buf, args, kernels);
                 return;
@@ -149,6 +162,11 @@ final class Program {
         /** A fresh copy of output i after run. */
         double[] output(int i) {
             return buf[outputSlot[i]].clone();
+        }
+
+        void copyOutput(int i, double[] dst, int offset) {
+            double[] src = buf[outputSlot[i]];
+            System.arraycopy(src, 0, dst, offset, src.length);
         }
 
         Tensor outputTensor(int i) {

@@ -33,6 +33,20 @@ public final class Tape implements Level {
     /** Number of entries recorded so far (leaves included): a measure of the memory a gradient keeps. */
     public int size() { return size; }
 
+    /**
+     * Doubles this tape retains for its backward pass: every entry's inputs and output plus what
+     * its op saved ({@link Op#residualSize()}). Values shared between entries are counted each time.
+     */
+    public long retainedDoubles() {
+        long total = 0;
+        for (int k = 0; k < size; k++) {
+            if (outputs[k] != null) total += outputs[k].size();
+            if (inputs[k] != null) for (Tensor t : inputs[k]) total += t.size();
+            if (ops[k] != null) total += ops[k].residualSize();
+        }
+        return total;
+    }
+
     /** Ends recording: tensors of this tape act as constants from now on. */
     public void close() { active = false; }
 

@@ -26,9 +26,8 @@ public final class ErrorNorm {
         return a + rtol * Math.max(Math.abs(u), Math.abs(unew));
     }
 
-    /** The norm of err (raw values) scaled by u and unew. NaN if anything is not finite. */
-    public double of(double[] err, double[] u, double[] unew) {
-        int n = err.length;
+    /** The norm of the first n components of err (raw values) scaled by u and unew. NaN if anything is not finite. */
+    public double of(double[] err, double[] u, double[] unew, int n) {
         if (n == 0) return 0.0;
         double sum = 0.0;
         for (int i = 0; i < n; i++) {
@@ -39,9 +38,8 @@ public final class ErrorNorm {
         return Double.isFinite(r) ? r : Double.NaN;
     }
 
-    /** Unweighted-by-error norm of x scaled by u alone (Hairer's d0, d1 in the initial-step heuristic). */
-    public double scaled(double[] x, double[] u) {
-        int n = x.length;
+    /** Norm of the first n components of x scaled by u alone (Hairer's d0, d1 in the initial-step heuristic). */
+    public double scaled(double[] x, double[] u, int n) {
         if (n == 0) return 0.0;
         double sum = 0.0;
         for (int i = 0; i < n; i++) {

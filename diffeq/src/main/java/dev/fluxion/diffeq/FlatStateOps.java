@@ -6,28 +6,44 @@ import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
 
 /**
- * States as flat arrays, for plain solves of a compiled right-hand side: each evaluation runs the
- * compiled program on this solve's own workspace and each stage sum is one loop, so the only
- * allocation per evaluation is the result array.
+ * States as flat arrays: for plain solves of a compiled right-hand side (each evaluation runs the
+ * compiled program on this solve's own workspace, each stage sum is one loop, and the only
+ * allocation per evaluation is the result array), and for augmented systems (forward dual lanes
+ * stored after the primal state, adjoint states). Step control may be restricted to the leading
+ * primal components, so derivative lanes never steer the steps.
  */
 public final class FlatStateOps implements StateOps<double[]> {
-    private final CompiledFunction.Runner runner;
+    private final FlatRhs rhs;
     private final Shape shape;
-    private final double[][] args;
-    private final double[] time = new double[1];
+    private final int normLength;
     private int evaluations;
 
-    public FlatStateOps(CompiledFunction f, Tensor p, Shape shape) {
-        this.runner = f.runner();
+    /**
+     * @param rhs        the right-hand side
+     * @param shape      the shape a state is reported with (its size is the array length)
+     * @param normLength how many leading components step control reads
+     */
+    public FlatStateOps(FlatRhs rhs, Shape shape, int normLength) {
+        this.rhs = rhs;
         this.shape = shape;
-        this.args = new double[][] {null, p.unsafeData(), time};
+        this.normLength = normLength;
+    }
+
+    /** The compiled f with parameters p, for a plain solve of states shaped like shape. */
+    public static FlatStateOps of(CompiledFunction f, Tensor p, Shape shape) {
+        CompiledFunction.Runner runner = f.runner();
+        double[] time = new double[1];
+        double[][] args = {null, p.unsafeData(), time};
+        return new FlatStateOps((x, t) -> {
+            args[0] = x;
+            time[0] = t;
+            return runner.run(args);
+        }, shape, shape.size());
     }
 
     @Override public double[] eval(double[] u, double t) {
         evaluations++;
-        args[0] = u;
-        time[0] = t;
-        return runner.run(args);
+        return rhs.eval(u, t);
     }
 
     @Override public double[] combine(double[] c, double[][] xs) {
@@ -37,6 +53,8 @@ public final class FlatStateOps implements StateOps<double[]> {
     }
 
     @Override public double[] values(double[] x) { return x; }
+
+    @Override public int normLength() { return normLength; }
 
     @Override public Tensor tensor(double[] x) { return Tensor.unsafeWrap(shape, x); }
 

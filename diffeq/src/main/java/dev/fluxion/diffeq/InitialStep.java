@@ -12,8 +12,9 @@ final class InitialStep {
 
     static double hairer(StateOps<?> ops, double[] u, double[] f, double t0, double t1, int order, ErrorNorm norm, double dtmax) {
         double dir = Math.signum(t1 - t0);
-        double d0 = norm.scaled(u, u);
-        double d1 = norm.scaled(f, u);
+        int n = ops.normLength();
+        double d0 = norm.scaled(u, u, n);
+        double d1 = norm.scaled(f, u, n);
         double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
         h0 = Math.min(h0, Math.abs(t1 - t0));
         h0 = Math.min(h0, dtmax);
@@ -22,7 +23,7 @@ final class InitialStep {
         double[] f1 = ops.evalValues(u1, t0 + dir * h0);
         double[] df = new double[u.length];
         for (int i = 0; i < u.length; i++) df[i] = f1[i] - f[i];
-        double d2 = norm.scaled(df, u) / h0;
+        double d2 = norm.scaled(df, u, n) / h0;
         double m = Math.max(d1, d2);
         double h1 = m <= 1e-15 || !Double.isFinite(m) ? Math.max(1e-6, h0 * 1e-3) : Math.pow(10.0, -(2.0 + Math.log10(m)) / order);
         double h = Math.min(Math.min(100 * h0, h1), dtmax);

@@ -129,6 +129,19 @@ public final class Integrator {
             ts.add(t1);
             us.add(ops.tensor(u));
         }
+        if (rc != ReturnCode.SUCCESS && o.hasSaveat()) {
+            // A failed solve keeps the requested grid: the unreached times hold NaN states, so a
+            // loss over the series is NaN (a clear signal) instead of a shape error in user code.
+            Tensor nan = Tensor.full(Double.NaN, ops.tensor(u0).shape());
+            for (double tau : save.remaining()) {
+                ts.add(tau);
+                us.add(nan);
+            }
+            if (save.end && ts.get(ts.size() - 1) != t1) {
+                ts.add(t1);
+                us.add(nan);
+            }
+        }
         return finish(rc, ts, us, stepper, denseSteps, accepted, rejected);
     }
 

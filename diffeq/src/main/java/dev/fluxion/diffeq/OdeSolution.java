@@ -17,10 +17,17 @@ public final class OdeSolution {
     private final SolverStats stats;
     private final DenseOutput<?> dense;
     private Tensor stacked;
+    private dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm sensealg;
 
     public OdeSolution(double[] t, List<Tensor> us, ReturnCode retcode, SolverStats stats, DenseOutput<?> dense) {
+        this(t, us, null, retcode, stats, dense);
+    }
+
+    /** A solution whose stacked series is already one tensor (a solve differentiated as one op). */
+    public OdeSolution(double[] t, List<Tensor> us, Tensor stacked, ReturnCode retcode, SolverStats stats, DenseOutput<?> dense) {
         this.t = t;
         this.us = List.copyOf(us);
+        this.stacked = stacked;
         this.retcode = retcode;
         this.stats = stats;
         this.dense = dense;
@@ -68,6 +75,19 @@ public final class OdeSolution {
     public DenseOutput<?> denseOutput() { return dense; }
 
     public ReturnCode retcode() { return retcode; }
+
+    /**
+     * The sensitivity method that differentiates this solve for reverse mode, or null when no
+     * input was recorded on a reverse tape (plain solves and forward duals need none).
+     */
+    public dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm sensealg() { return sensealg; }
+
+    /** This solution marked as differentiated by s (set by the solve). */
+    public OdeSolution withSensealg(dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm s) {
+        OdeSolution c = new OdeSolution(t, us, stacked, retcode, stats, dense);
+        c.sensealg = s;
+        return c;
+    }
 
     public SolverStats stats() { return stats; }
 

@@ -80,6 +80,11 @@ final class SaveSchedule {
         return new SaveSchedule(start, end, every, pts);
     }
 
+    /** The saveat times not reached yet. */
+    double[] remaining() {
+        return Arrays.copyOfRange(times, next, times.length);
+    }
+
     /** Whether a saveat point falls in (t, tnew]. */
     boolean hasPointsIn(double t, double tnew, double dir) {
         return next < times.length && dir * (times[next] - tnew) <= 0;

@@ -35,7 +35,7 @@ public final class Solve {
             d1 = span[1].minus(span[1].detach());
             u0 = u0.minus(f.apply(u0, p, Tensor.scalar(t0)).times(d0));
         }
-        OdeSolution sol = integrate(prob, u0, p, t0, t1, alg, o);
+        OdeSolution sol = dev.fluxion.diffeq.sensitivity.Sensitivity.solve(prob, u0, p, t0, t1, alg, o);
         if (!spanAd) return sol;
         return withSpanDerivatives(sol, f, p, t0, t1, o, d0, d1);
     }
@@ -49,18 +49,24 @@ public final class Solve {
             throw new dev.fluxion.tensor.ConcretizationException("a solve cannot be traced for compilation: its step sizes depend on values");
         }
         boolean compile = o.compile() == null || o.compile();
-        CompiledFunction cf = compile ? prob.rhsCache().compiled(u0, p) : null;
-        if (cf != null && !cf.outputShape().equals(u0.shape())) throw shapeError(cf.outputShape(), u0);
+        CompiledFunction cf = compile ? compiled(prob, u0, p) : null;
         if (cf != null && u0.isPrimal() && p.isPrimal()) {
-            FlatStateOps ops = new FlatStateOps(cf, p, u0.shape());
+            FlatStateOps ops = FlatStateOps.of(cf, p, u0.shape());
             double[] x0 = u0.unsafeData();
-            return run(alg.stepper(ops), x0, ops.eval(x0, t0), alg, t0, t1, o, u0);
+            return run(alg.stepper(ops), x0, ops.eval(x0, t0), alg, t0, t1, o, ErrorNorm.of(o, u0));
         }
         OdeFunction f = cf == null ? prob.f() : (u, q, t) -> cf.apply(u, q, t);
         TensorStateOps ops = new TensorStateOps(f, p, u0.shape());
         Tensor fu0 = ops.eval(u0, t0);
         if (!fu0.shape().equals(u0.shape())) throw shapeError(fu0.shape(), u0);
-        return run(alg.stepper(ops), u0, fu0, alg, t0, t1, o, u0);
+        return run(alg.stepper(ops), u0, fu0, alg, t0, t1, o, ErrorNorm.of(o, u0));
+    }
+
+    /** f compiled for these argument shapes (cached per problem), or null when f cannot be traced. */
+    public static CompiledFunction compiled(OdeProblem prob, Tensor u0, Tensor p) {
+        CompiledFunction cf = prob.rhsCache().compiled(u0, p);
+        if (cf != null && !cf.outputShape().equals(u0.shape())) throw shapeError(cf.outputShape(), u0);
+        return cf;
     }
 
     private static IllegalArgumentException shapeError(dev.fluxion.tensor.Shape got, Tensor u0) {
@@ -68,8 +74,9 @@ public final class Solve {
                 + "; du must have the shape of u");
     }
 
-    private static <S> OdeSolution run(Stepper<S> stepper, S u0, S fu0, OdeAlgorithm alg, double t0, double t1,
-                                       SolveOptions o, Tensor u0Tensor) {
+    /** Runs the integrator with a stepper of alg over any state arithmetic (augmented systems use this). */
+    public static <S> OdeSolution run(Stepper<S> stepper, S u0, S fu0, OdeAlgorithm alg, double t0, double t1,
+                                      SolveOptions o, ErrorNorm norm) {
         boolean adaptive = o.adaptive() != null ? o.adaptive() : alg.adaptive();
         if (adaptive && !stepper.adaptive()) {
             throw new IllegalArgumentException(alg.name() + " has no error estimate, so it cannot adapt its step: set SolveOptions.dt(...) "
@@ -79,7 +86,6 @@ public final class Solve {
             throw new IllegalArgumentException(alg.name() + " is a fixed-step method here: set SolveOptions.dt(...)");
         }
         PIController ctl = o.controller() != null ? o.controller() : stepper.defaultController();
-        ErrorNorm norm = ErrorNorm.of(o, u0Tensor);
         return Integrator.run(stepper, u0, fu0, t0, t1, o, norm, adaptive, ctl);
     }
 
@@ -115,22 +121,21 @@ public final class Solve {
                                                    SolveOptions o, Tensor d0, Tensor d1) {
         double[] ts = sol.t();
         List<Tensor> out = new ArrayList<>(ts.length);
-        double step = o.saveatStep();
-        boolean grid = !Double.isNaN(step);
-        double nReal = grid ? Math.abs(t1 - t0) / step : 0;
-        boolean whole = grid && Math.abs(nReal - Math.round(nReal)) <= 1e-9 * Math.max(1.0, nReal);
+        // Saved times move with the span as DifferentialEquations.jl's grid t0:Δ:t1 does: the start
+        // and interior points with t0, the end point with t1; explicit saveat times stay put.
+        boolean grid = !Double.isNaN(o.saveatStep());
         for (int k = 0; k < ts.length; k++) {
             double tau = ts[k];
             double w0, w1;
-            if (whole) {
-                w1 = (tau - t0) / (t1 - t0);
-                w0 = 1.0 - w1;
-            } else if (grid) {
-                w1 = tau == t1 ? 1.0 : 0.0;
-                w0 = 1.0 - w1;
+            if (tau == t1) {
+                w0 = 0.0;
+                w1 = 1.0;
+            } else if (tau == t0 || grid) {
+                w0 = 1.0;
+                w1 = 0.0;
             } else {
-                w0 = tau == t0 ? 1.0 : 0.0;
-                w1 = tau == t1 ? 1.0 : 0.0;
+                w0 = 0.0;
+                w1 = 0.0;
             }
             Tensor uk = sol.u(k);
             if (w0 == 0.0 && w1 == 0.0) {
@@ -140,6 +145,6 @@ public final class Solve {
             Tensor dtau = d0.times(w0).plus(d1.times(w1));
             out.add(uk.plus(f.apply(uk, p, Tensor.scalar(tau)).times(dtau)));
         }
-        return new OdeSolution(ts, out, sol.retcode(), sol.stats(), sol.denseOutput());
+        return new OdeSolution(ts, out, sol.retcode(), sol.stats(), sol.denseOutput()).withSensealg(sol.sensealg());
     }
 }

@@ -99,6 +99,14 @@ public final class SolveOptions {
         return o;
     }
 
+    /** The same options with no saveat times (saving then follows saveEverystep). */
+    public SolveOptions withoutSaveat() {
+        SolveOptions o = copy();
+        o.saveatTimes = null;
+        o.saveatStep = Double.NaN;
+        return o;
+    }
+
     /** Save at the times of a rank-1 tensor. */
     public SolveOptions saveat(Tensor times) {
         return saveat(times.primal().toDoubleArray());

@@ -18,6 +18,13 @@ public interface StateOps<S> {
     /** The primal values of x (read-only), for step control. */
     double[] values(S x);
 
+    /**
+     * How many leading components of {@link #values} step control reads (the error norm and the
+     * initial-step heuristic): all of them for a plain state; only the primal part for a state that
+     * carries derivative lanes after it.
+     */
+    int normLength();
+
     /** x as a tensor, for saving. */
     Tensor tensor(S x);
 

@@ -29,6 +29,8 @@ public final class TensorStateOps implements StateOps<Tensor> {
 
     @Override public Tensor tensor(Tensor x) { return x; }
 
+    @Override public int normLength() { return shape.size(); }
+
     @Override public double[] evalValues(double[] u, double t) {
         evaluations++;
         return f.apply(Tensor.unsafeWrap(shape, u), p.primal(), Tensor.scalar(t)).unsafeData();

@@ -24,6 +24,12 @@ public abstract class Op {
     /** Computes the output from primal (plain CPU) inputs. */
     public abstract Tensor forward(Tensor[] in);
 
+    /**
+     * Doubles this op instance keeps for its derivative rules beyond its inputs and output (saved
+     * residuals, checkpoints): what a tape holding it retains. Zero for every primitive.
+     */
+    public long residualSize() { return 0; }
+
     /** False for ops whose output does not depend differentiably on any input (comparisons, stop-gradient). */
     public boolean differentiable() { return true; }
 

@@ -119,7 +119,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     /** The embedded error estimate h Σ btilde_i k_i, weighted; primal values only. */
     private double error(S u, S unew, S[] k, double h, ErrorNorm norm) {
         double[] uu = ops.values(u), un = ops.values(unew);
-        int n = uu.length;
+        int n = ops.normLength();
         double sum = 0.0;
         int ne = errDeps.length;
         double[][] kd = new double[ne][];

@@ -1,0 +1,31 @@
+package dev.fluxion.diffeq;
+
+import dev.fluxion.diffeq.sensitivity.ForwardDuals;
+import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
+import dev.fluxion.diffeq.sensitivity.ReverseTape;
+import dev.fluxion.tensor.Tensor;
+
+/**
+ * The seed's three layer helpers (DiffEqFlux's original diffeq_rd, diffeq_fd and diffeq_adjoint),
+ * kept by name: solve prob with parameters p and return the saved series [nt, ...u.shape],
+ * differentiable with respect to p by reverse mode through the solver, forward duals, or the
+ * adjoint method.
+ */
+public final class DiffEqLayers {
+    private DiffEqLayers() {}
+
+    /** Reverse mode through the solver. */
+    public static Tensor diffeqRd(Tensor p, OdeProblem prob, OdeAlgorithm alg, SolveOptions options) {
+        return prob.remake(p).solve(alg, options.sensealg(new ReverseTape())).u();
+    }
+
+    /** Forward-mode duals through the solver. */
+    public static Tensor diffeqFd(Tensor p, OdeProblem prob, OdeAlgorithm alg, SolveOptions options) {
+        return prob.remake(p).solve(alg, options.sensealg(new ForwardDuals())).u();
+    }
+
+    /** The (checkpointed interpolating) adjoint method. */
+    public static Tensor diffeqAdjoint(Tensor p, OdeProblem prob, OdeAlgorithm alg, SolveOptions options) {
+        return prob.remake(p).solve(alg, options.sensealg(new InterpolatingAdjoint())).u();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.fluxion.diffeq.sensitivity;
+
+import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.diffeq.DenseOutput;
+import dev.fluxion.diffeq.ErrorNorm;
+import dev.fluxion.diffeq.FlatRhs;
+import dev.fluxion.diffeq.FlatStateOps;
+import dev.fluxion.diffeq.OdeAlgorithm;
+import dev.fluxion.diffeq.OdeProblem;
+import dev.fluxion.diffeq.OdeSolution;
+import dev.fluxion.diffeq.ReturnCode;
+import dev.fluxion.diffeq.Solve;
+import dev.fluxion.diffeq.SolveOptions;
+import dev.fluxion.diffeq.Step;
+import dev.fluxion.tensor.Shape;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * The backward passes of the adjoint methods (Pontryagin; Cao, Li, Petzold & Serban 2003; Chen et
+ * al. 2018; SciMLSensitivity's adjoint equations). For a loss whose cotangent at the saved states
+ * u(τ_k) is c_k, the adjoint λ solves λ' = −(∂f/∂u)ᵀλ backwards from the last saved time with a
+ * jump λ += c_k at every saved time, and the parameter gradient is μ = ∫ λᵀ ∂f/∂p dt over
+ * [t0, τ_last]; then dL/du0 = λ(t0), dL/dp = μ. Every backward solve uses the forward method and
+ * tolerances, on flat arrays, with f's compiled VJP program.
+ */
+final class Adjoint {
+    private final OdeProblem prob;
+    private final CompiledFunction cf;
+    private final OdeAlgorithm alg;
+    private final SolveOptions o;
+    private final SolveOptions backward;
+    private final Tensor p;
+    private final Shape uShape;
+    private final int n;
+    private final int np;
+    private final VjpEvaluator vjp;
+    private ReturnCode retcode = ReturnCode.SUCCESS;
+    private int backwardSteps;
+
+    Adjoint(OdeProblem prob, CompiledFunction cf, OdeAlgorithm alg, SolveOptions o, Tensor p, Shape uShape) {
+        this.prob = prob;
+        this.cf = cf;
+        this.alg = alg;
+        this.o = o;
+        this.p = p;
+        this.uShape = uShape;
+        this.n = uShape.size();
+        this.np = p.size();
+        this.vjp = new VjpEvaluator(prob.f(), cf, p, uShape);
+        double atol = o.atol();
+        if (o.atolVector() != null) atol = Arrays.stream(o.atolVector().toDoubleArray()).min().orElse(atol);
+        this.backward = SolveOptions.defaults().rtol(o.rtol()).atol(atol).saveEverystep(false)
+                .maxiters(o.maxiters()).dtmax(o.dtmax()).tstops(o.tstops());
+    }
+
+    /** SUCCESS unless a backward solve failed (the gradient is then NaN). */
+    ReturnCode retcode() { return retcode; }
+
+    /** Evaluations of f's VJP made by the backward pass. */
+    int vjpEvaluations() { return vjp.evaluations(); }
+
+    int backwardSteps() { return backwardSteps; }
+
+    /** A segment's work: integrate from tCur back to tPrev, updating the adjoint state in place. */
+    private interface Segment {
+        void run(int k, double tCur, double tPrev);
+    }
+
+    private double[] lambda;
+    private double[] mu;
+
+    /** The jump-and-integrate loop shared by every method; returns {dL/du0, dL/dp}. */
+    private double[][] sweep(double[] ts, double[][] ct, double t0, Segment segment) {
+        lambda = new double[n];
+        mu = new double[np];
+        int m = ts.length;
+        if (m == 0) return new double[][] {lambda, mu};
+        add(lambda, ct[m - 1]);
+        double tCur = ts[m - 1];
+        for (int k = m - 1; k >= 0; k--) {
+            double tPrev = k > 0 ? ts[k - 1] : t0;
+            if (tPrev != tCur) segment.run(k, tCur, tPrev);
+            if (retcode != ReturnCode.SUCCESS) return nan();
+            if (k > 0) add(lambda, ct[k - 1]);
+            tCur = tPrev;
+        }
+        return new double[][] {lambda, mu};
+    }
+
+    private double[][] nan() {
+        double[] a = new double[n], b = new double[np];
+        Arrays.fill(a, Double.NaN);
+        Arrays.fill(b, Double.NaN);
+        return new double[][] {a, b};
+    }
+
+    private static void add(double[] acc, double[] x) {
+        for (int i = 0; i < acc.length; i++) acc[i] += x[i];
+    }
+
+    /** Solves dx/dt = rhs backwards from tCur to tPrev and returns x(tPrev), optionally keeping dense output. */
+    private OdeSolution solveBackward(FlatRhs rhs, double[] x0, double tCur, double tPrev, boolean dense) {
+        FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), x0.length);
+        SolveOptions opts = dense ? backward.dense(true) : backward;
+        ErrorNorm norm = new ErrorNorm(opts.rtol(), opts.atol(), null);
+        OdeSolution sol = Solve.run(alg.stepper(ops), x0, ops.eval(x0, tCur), alg, tCur, tPrev, opts, norm);
+        backwardSteps += sol.stats().acceptedSteps();
+        if (sol.retcode() != ReturnCode.SUCCESS) retcode = sol.retcode();
+        return sol;
+    }
+
+    /** A forward re-solve of [a, b] from u(a) with dense output (a checkpoint interval). */
+    private DenseOutput<?> resolve(double[] ua, double a, double b) {
+        OdeSolution sol = Solve.integrate(prob, Tensor.unsafeWrap(uShape, ua.clone()), p, a, b, alg,
+                o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null));
+        if (sol.retcode() != ReturnCode.SUCCESS) retcode = sol.retcode();
+        return sol.denseOutput();
+    }
+
+    /** λ' = −(∂f/∂u)ᵀλ and μ' = −(∂f/∂p)ᵀλ on x = [λ, μ], u(t) from a dense output. */
+    private FlatRhs lambdaMu(DenseOutput<?> u) {
+        double[] gu = new double[n], gp = new double[np];
+        return (x, t) -> {
+            vjp.eval(u.at(t).unsafeData(), t, Arrays.copyOf(x, n), null, gu, gp);
+            double[] d = new double[n + np];
+            for (int i = 0; i < n; i++) d[i] = -gu[i];
+            for (int i = 0; i < np; i++) d[n + i] = -gp[i];
+            return d;
+        };
+    }
+
+    private void integrateLambdaMu(DenseOutput<?> u, double tCur, double tPrev) {
+        double[] x = new double[n + np];
+        System.arraycopy(lambda, 0, x, 0, n);
+        System.arraycopy(mu, 0, x, n, np);
+        double[] end = solveBackward(lambdaMu(u), x, tCur, tPrev, false).last().unsafeData();
+        System.arraycopy(end, 0, lambda, 0, n);
+        System.arraycopy(end, n, mu, 0, np);
+    }
+
+    // ------------------------------------------------------------------ InterpolatingAdjoint
+
+    /**
+     * With checkpoints: each interval between saved states is re-solved forward from its saved
+     * start with dense output, then the adjoint crosses it. Without: the forward dense output.
+     */
+    double[][] interpolating(double[] ts, double[][] ys, double[][] ct, double t0, double[] u0, DenseOutput<?> dense) {
+        return sweep(ts, ct, t0, (k, tCur, tPrev) -> {
+            DenseOutput<?> u = dense != null ? dense : resolve(k > 0 ? ys[k - 1] : u0, tPrev, tCur);
+            if (retcode == ReturnCode.SUCCESS) integrateLambdaMu(u, tCur, tPrev);
+        });
+    }
+
+    // ------------------------------------------------------------------ BacksolveAdjoint
+
+    /** u reconstructed backwards with the adjoint: x = [u, λ, μ]; reset to the saved state at every saved time if checkpointing. */
+    double[][] backsolve(double[] ts, double[][] ys, double[][] ct, double t0, boolean checkpointing, double[] reconstructed) {
+        double[] u = ys.length == 0 ? new double[n] : ys[ys.length - 1].clone();
+        double[] fu = new double[n], gu = new double[n], gp = new double[np];
+        FlatRhs rhs = (x, t) -> {
+            vjp.eval(Arrays.copyOf(x, n), t, Arrays.copyOfRange(x, n, 2 * n), fu, gu, gp);
+            double[] d = new double[2 * n + np];
+            System.arraycopy(fu, 0, d, 0, n);
+            for (int i = 0; i < n; i++) d[n + i] = -gu[i];
+            for (int i = 0; i < np; i++) d[2 * n + i] = -gp[i];
+            return d;
+        };
+        double[][] g = sweep(ts, ct, t0, (k, tCur, tPrev) -> {
+            if (checkpointing) System.arraycopy(ys[k], 0, u, 0, n);
+            double[] x = new double[2 * n + np];
+            System.arraycopy(u, 0, x, 0, n);
+            System.arraycopy(lambda, 0, x, n, n);
+            System.arraycopy(mu, 0, x, 2 * n, np);
+            double[] end = solveBackward(rhs, x, tCur, tPrev, false).last().unsafeData();
+            System.arraycopy(end, 0, u, 0, n);
+            System.arraycopy(end, n, lambda, 0, n);
+            System.arraycopy(end, 2 * n, mu, 0, np);
+        });
+        if (reconstructed != null) System.arraycopy(u, 0, reconstructed, 0, n);
+        return g;
+    }
+
+    // ------------------------------------------------------------------ QuadratureAdjoint
+
+    /** λ alone backwards (dense), then μ = ∫ λᵀ ∂f/∂p dt by adaptive Gauss–Kronrod over the λ steps. */
+    double[][] quadrature(double[] ts, double[][] ct, double t0, DenseOutput<?> dense) {
+        double[] gu = new double[n], gp = new double[np];
+        FlatRhs rhs = (x, t) -> {
+            vjp.eval(dense.at(t).unsafeData(), t, x, null, gu, null);
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) d[i] = -gu[i];
+            return d;
+        };
+        return sweep(ts, ct, t0, (k, tCur, tPrev) -> {
+            OdeSolution lam = solveBackward(rhs, lambda.clone(), tCur, tPrev, true);
+            if (retcode != ReturnCode.SUCCESS) return;
+            DenseOutput<?> l = lam.denseOutput();
+            GaussKronrod.Integrand integrand = t -> {
+                double[] out = new double[np];
+                vjp.eval(dense.at(t).unsafeData(), t, l.at(t).unsafeData(), null, gu, out);
+                return out;
+            };
+            double atol = backward.atol(), rtol = backward.rtol();
+            for (Step<?> s : l.steps()) {
+                // the step runs from s.t towards tPrev; μ gains ∫ from its end to its start
+                double a = Math.min(s.t, s.tEnd()), b = Math.max(s.t, s.tEnd());
+                double sign = Math.signum(s.t - s.tEnd());
+                double[] piece = GaussKronrod.integrate(integrand, a, b, np, atol, rtol, 12);
+                for (int i = 0; i < np; i++) mu[i] += sign * piece[i];
+            }
+            System.arraycopy(lam.last().unsafeData(), 0, lambda, 0, n);
+        });
+    }
+}

@@ -1,0 +1,13 @@
+package dev.fluxion.diffeq.sensitivity;
+
+/**
+ * The forward sensitivity equations (SciMLSensitivity's ForwardSensitivity): the state is
+ * augmented with S = ∂u/∂(u0, p), S' = (∂f/∂u) S + ∂f/∂p, and the whole system is solved with
+ * error control on the sensitivities too (unlike {@link ForwardDuals}, whose steps follow the
+ * primal alone). Jacobian-vector products of f come from its compiled JVP program.
+ */
+public final class ForwardSensitivity implements SensitivityAlgorithm {
+    @Override public String name() { return "ForwardSensitivity"; }
+
+    @Override public String toString() { return name(); }
+}

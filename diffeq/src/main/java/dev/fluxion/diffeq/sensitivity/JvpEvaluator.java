@@ -1,0 +1,69 @@
+package dev.fluxion.diffeq.sensitivity;
+
+import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.autodiff.DualLevel;
+import dev.fluxion.diffeq.FlatRhs;
+import dev.fluxion.diffeq.OdeFunction;
+import dev.fluxion.tensor.Shape;
+import dev.fluxion.tensor.Tensor;
+
+/**
+ * The right-hand side of the dual-lane (forward-mode) system on one flat array x = [u, U], U the
+ * K lanes of ∂u: returns [f(u), ∂f/∂u·U + ∂f/∂p·P] with P the constant lanes of p. Runs f's
+ * compiled value-and-JVP program when f compiles, else f on dual tensors.
+ */
+final class JvpEvaluator implements FlatRhs {
+    private final OdeFunction f;
+    private final Tensor p;
+    private final Shape uShape;
+    private final int n;
+    private final int lanes;
+    private final double[] pLanes;   // [K, ...p.shape] flattened, or null when p has no tangents
+    private final CompiledFunction.MultiRunner runner;
+    private final double[][] args;
+    private final int[] offsets;
+    private final double[] time = new double[1];
+
+    JvpEvaluator(OdeFunction f, CompiledFunction cf, Tensor p, Shape uShape, int lanes, double[] pLanes) {
+        this.f = f;
+        this.p = p;
+        this.uShape = uShape;
+        this.n = uShape.size();
+        this.lanes = lanes;
+        this.pLanes = pLanes;
+        boolean[] mask = {true, pLanes != null, false};
+        this.runner = cf == null ? null
+                : cf.jvpRunner(lanes, mask, Tensor.zeros(uShape), p, Tensor.scalar(0.0));
+        this.args = pLanes != null ? new double[][] {null, p.unsafeData(), time, null, pLanes}
+                : new double[][] {null, p.unsafeData(), time, null};
+        this.offsets = pLanes != null ? new int[] {0, 0, 0, n, 0} : new int[] {0, 0, 0, n};
+    }
+
+    int lanes() { return lanes; }
+
+    @Override public double[] eval(double[] x, double t) {
+        double[] out = new double[x.length];
+        if (runner != null) {
+            args[0] = x;
+            time[0] = t;
+            args[3] = x;
+            runner.run(args, offsets);
+            runner.copyOutput(0, out, 0);
+            runner.copyOutput(1, out, n);
+            return out;
+        }
+        double[] u = java.util.Arrays.copyOfRange(x, 0, n);
+        double[] du = java.util.Arrays.copyOfRange(x, n, x.length);
+        DualLevel level = new DualLevel(lanes);
+        try {
+            Tensor ud = level.dual(Tensor.unsafeWrap(uShape, u), Tensor.unsafeWrap(uShape.prepend(lanes), du));
+            Tensor pd = pLanes == null ? p : level.dual(p, Tensor.unsafeWrap(p.shape().prepend(lanes), pLanes));
+            Tensor y = f.apply(ud, pd, Tensor.scalar(t));
+            System.arraycopy(level.primalOf(y).unsafeData(), 0, out, 0, n);
+            System.arraycopy(level.tangentOf(y).unsafeData(), 0, out, n, lanes * n);
+            return out;
+        } finally {
+            level.close();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.fluxion.diffeq.sensitivity
+
+/** Every reverse-mode method, as tests iterate over them. */
+val allMethods: List<SensitivityAlgorithm> = listOf(
+    ReverseTape(), ForwardDuals(), ForwardSensitivity(), BacksolveAdjoint(),
+    InterpolatingAdjoint(), InterpolatingAdjoint.dense(), QuadratureAdjoint())
