@@ -8,17 +8,31 @@ public final class MathFunctions {
     private MathFunctions() {}
 
     /**
-     * tanh through expm1, accurate to a few ulps everywhere: tanh(x) = e/(e + 2) with
-     * e = expm1(2|x|), odd symmetry; saturates to ±1 beyond |x| = 22 where tanh rounds to 1 in
-     * float64. Faster than Math.tanh on HotSpot.
+     * tanh as Cephes computes it (Moshier, Cephes Math Library, tanh.c): a rational approximation
+     * x + x³·P(x²)/Q(x²) for |x| &lt; 0.625, where 1 − 2/(e^{2|x|} + 1) would cancel, and that
+     * formula (Math.exp is a HotSpot intrinsic) above, saturating to ±1 beyond |x| = 22. Accurate
+     * to about 2 ulp, and several times faster than Math.tanh, which a network's hot loop feels.
      */
     public static double tanh(double x) {
         double ax = Math.abs(x);
+        if (ax < 0.625) {
+            double z = x * x;
+            double p = (TANH_P0 * z + TANH_P1) * z + TANH_P2;
+            double q = ((z + TANH_Q0) * z + TANH_Q1) * z + TANH_Q2;
+            return x + x * z * p / q;
+        }
         if (ax > 22.0) return Math.copySign(1.0, x);
-        if (ax < 1e-8) return x;
-        double e = Math.expm1(2.0 * ax);
-        return Math.copySign(e / (e + 2.0), x);
+        double s = Math.exp(2.0 * ax);
+        return Math.copySign(1.0 - 2.0 / (s + 1.0), x);
     }
+
+    // Cephes tanh.c coefficients (double precision)
+    private static final double TANH_P0 = -9.64399179425052238628E-1;
+    private static final double TANH_P1 = -9.92877231001918586564E1;
+    private static final double TANH_P2 = -1.61468768441708447952E3;
+    private static final double TANH_Q0 = 1.12811678491632931402E2;
+    private static final double TANH_Q1 = 2.23548839060100448583E3;
+    private static final double TANH_Q2 = 4.84406305325125486048E3;
 
     /** Logistic function without overflow for large |x|. */
     public static double sigmoid(double x) {
