@@ -72,8 +72,8 @@ public final class AD {
         }
     }
 
-    /** Vector-Jacobian products with respect to several arguments. */
-    public static Tensor[] vjp(MultiTensorFunction f, Tensor w, Tensor... xs) {
+    /** Vector-Jacobian products with respect to several arguments (a distinct name keeps Kotlin lambdas unambiguous). */
+    public static Tensor[] vjps(MultiTensorFunction f, Tensor w, Tensor... xs) {
         Tape tape = new Tape();
         try {
             Tensor[] xt = new Tensor[xs.length];
@@ -196,11 +196,11 @@ public final class AD {
      * Applies f but keeps none of its interior for the backward pass: reverse mode recomputes
      * f's interior when it reaches it, trading compute for memory (gradient checkpointing).
      */
-    public static Tensor checkpoint(MultiTensorFunction f, Tensor... xs) {
+    public static Tensor checkpointAll(MultiTensorFunction f, Tensor... xs) {
         return Checkpoint.apply(f, xs);
     }
 
-    /** Single-argument form of {@link #checkpoint(MultiTensorFunction, Tensor...)}. */
+    /** Single-argument form of {@link #checkpointAll(MultiTensorFunction, Tensor...)}. */
     public static Tensor checkpoint(TensorFunction f, Tensor x) {
         return Checkpoint.apply(xs -> f.apply(xs[0]), x);
     }

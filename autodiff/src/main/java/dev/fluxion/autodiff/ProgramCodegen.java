@@ -39,8 +39,11 @@ final class ProgramCodegen {
     /** One instruction of a program. */
     record Instr(Op op, Shape[] inShapes, Shape outShape, int[] argSlots, int outSlot) {}
 
+    /** -Dfluxion.codegen.debug=true reports programs that could not be generated. */
+    static final boolean DEBUG = Boolean.getBoolean("fluxion.codegen.debug");
+
     /** Largest number of element operations an instruction may have to be unrolled. */
-    static final int UNROLL_LIMIT = 128;
+    static final int UNROLL_LIMIT = Integer.getInteger("fluxion.codegen.unroll", 16);
     /** Bytecode budget per generated method, below HotSpot's HugeMethodLimit (8000) so the JIT compiles it. */
     private static final int METHOD_BUDGET = 6000;
     private static final String MF = "dev/fluxion/tensor/MathFunctions";
@@ -341,7 +344,9 @@ final class ProgramCodegen {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(cw.toByteArray(), true);
             return (Code) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
         } catch (Throwable t) {
-            return null;   // the interpreter remains correct; generation is only an accelerator
+            // the interpreter remains correct; generation is only an accelerator
+            if (DEBUG) System.err.println("ProgramCodegen: falling back to the interpreter: " + t);
+            return null;
         }
     }
 

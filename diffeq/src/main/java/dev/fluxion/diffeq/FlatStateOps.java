@@ -31,7 +31,7 @@ public final class FlatStateOps implements StateOps<double[]> {
 
     /** The compiled f with parameters p, for a plain solve of states shaped like shape. */
     public static FlatStateOps of(CompiledFunction f, Tensor p, Shape shape) {
-        CompiledFunction.Runner runner = f.runner();
+        CompiledFunction.Runner runner = f.threadRunner();
         double[] time = new double[1];
         double[][] args = {null, p.unsafeData(), time};
         return new FlatStateOps((x, t) -> {

@@ -55,6 +55,7 @@ public final class Integrator {
             throw new IllegalArgumentException("a fixed-step solve needs a step: set SolveOptions.dt(...)");
         }
         double errOld = ERR_OLD_INIT;
+        double lastAccepted = Double.NaN;
         int si = 0;          // next stop
         int attempts = 0;
         ReturnCode rc = ReturnCode.SUCCESS;
@@ -87,6 +88,7 @@ public final class Integrator {
             }
             // accepted
             accepted++;
+            lastAccepted = h;
             double tnew = landing ? target : t + h;
             if (landing) si++;
             S unew = step.unew;
@@ -142,7 +144,7 @@ public final class Integrator {
                 us.add(nan);
             }
         }
-        return finish(rc, ts, us, stepper, denseSteps, accepted, rejected);
+        return finish(rc, ts, us, stepper, denseSteps, accepted, rejected).withLastStep(lastAccepted);
     }
 
     private static <S> OdeSolution finish(ReturnCode rc, List<Double> ts, List<Tensor> us, Stepper<S> stepper,

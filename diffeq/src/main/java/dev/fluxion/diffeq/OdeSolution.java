@@ -18,6 +18,7 @@ public final class OdeSolution {
     private final DenseOutput<?> dense;
     private Tensor stacked;
     private dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm sensealg;
+    private double lastStep = Double.NaN;
 
     public OdeSolution(double[] t, List<Tensor> us, ReturnCode retcode, SolverStats stats, DenseOutput<?> dense) {
         this(t, us, null, retcode, stats, dense);
@@ -82,10 +83,19 @@ public final class OdeSolution {
      */
     public dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm sensealg() { return sensealg; }
 
+    /** The signed size of the last accepted step: a good initial step for a solve that continues this one. NaN if none. */
+    public double lastStep() { return lastStep; }
+
+    OdeSolution withLastStep(double h) {
+        lastStep = h;
+        return this;
+    }
+
     /** This solution marked as differentiated by s (set by the solve). */
     public OdeSolution withSensealg(dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm s) {
         OdeSolution c = new OdeSolution(t, us, stacked, retcode, stats, dense);
         c.sensealg = s;
+        c.lastStep = lastStep;
         return c;
     }
 

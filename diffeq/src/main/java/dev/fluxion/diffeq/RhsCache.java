@@ -21,13 +21,19 @@ final class RhsCache {
 
     OdeFunction function() { return f; }
 
+    /** The last lookup, for the common case of the same shapes solve after solve. */
+    private volatile Object[] last;
+
     /** f compiled for arguments shaped like u and p, or null when f cannot be traced (it then runs eagerly). */
     CompiledFunction compiled(Tensor u, Tensor p) {
+        Object[] l = last;
+        if (l != null && l[0].equals(u.shape()) && l[1].equals(p.shape())) return l[2] == EAGER ? null : (CompiledFunction) l[2];
         String key = u.shape() + "|" + p.shape();
         Object c = compiled.computeIfAbsent(key, k -> {
             CompiledFunction cf = Jit.tryCompile(a -> f.apply(a[0], a[1], a[2]), u.primal(), p.primal(), Tensor.scalar(0.0));
             return cf == null ? EAGER : cf;
         });
+        last = new Object[] {u.shape(), p.shape(), c};
         return c == EAGER ? null : (CompiledFunction) c;
     }
 

@@ -15,6 +15,7 @@ public final class MathFunctions {
      */
     public static double tanh(double x) {
         double ax = Math.abs(x);
+        if (x == 0.0) return x;   // keeps the sign of zero, as Math.tanh does
         if (ax < 0.625) {
             double z = x * x;
             double p = (TANH_P0 * z + TANH_P1) * z + TANH_P2;

@@ -38,6 +38,8 @@ final class Adjoint {
     private final VjpEvaluator vjp;
     private ReturnCode retcode = ReturnCode.SUCCESS;
     private int backwardSteps;
+    /** Each segment starts with the step the previous one ended with (no initial-step probing). */
+    private double backwardDt = Double.NaN, resolveDt = Double.NaN;
 
     Adjoint(OdeProblem prob, CompiledFunction cf, OdeAlgorithm alg, SolveOptions o, Tensor p, Shape uShape) {
         this.prob = prob;
@@ -48,7 +50,7 @@ final class Adjoint {
         this.uShape = uShape;
         this.n = uShape.size();
         this.np = p.size();
-        this.vjp = new VjpEvaluator(prob.f(), cf, p, uShape);
+        this.vjp = new VjpEvaluator(prob.f(), cf, p, uShape, true, true);
         double atol = o.atol();
         if (o.atolVector() != null) atol = Arrays.stream(o.atolVector().toDoubleArray()).min().orElse(atol);
         this.backward = SolveOptions.defaults().rtol(o.rtol()).atol(atol).saveEverystep(false)
@@ -58,8 +60,6 @@ final class Adjoint {
     /** SUCCESS unless a backward solve failed (the gradient is then NaN). */
     ReturnCode retcode() { return retcode; }
 
-    /** Evaluations of f's VJP made by the backward pass. */
-    int vjpEvaluations() { return vjp.evaluations(); }
 
     int backwardSteps() { return backwardSteps; }
 
@@ -104,18 +104,22 @@ final class Adjoint {
     private OdeSolution solveBackward(FlatRhs rhs, double[] x0, double tCur, double tPrev, boolean dense) {
         FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), x0.length);
         SolveOptions opts = dense ? backward.dense(true) : backward;
+        if (Double.isFinite(backwardDt)) opts = opts.dt(Math.min(Math.abs(backwardDt), Math.abs(tCur - tPrev)));
         ErrorNorm norm = new ErrorNorm(opts.rtol(), opts.atol(), null);
         OdeSolution sol = Solve.run(alg.stepper(ops), x0, ops.eval(x0, tCur), alg, tCur, tPrev, opts, norm);
         backwardSteps += sol.stats().acceptedSteps();
+        if (Double.isFinite(sol.lastStep())) backwardDt = sol.lastStep();
         if (sol.retcode() != ReturnCode.SUCCESS) retcode = sol.retcode();
         return sol;
     }
 
     /** A forward re-solve of [a, b] from u(a) with dense output (a checkpoint interval). */
     private DenseOutput<?> resolve(double[] ua, double a, double b) {
-        OdeSolution sol = Solve.integrate(prob, Tensor.unsafeWrap(uShape, ua.clone()), p, a, b, alg,
-                o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null));
+        SolveOptions opts = o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null);
+        if (Double.isFinite(resolveDt)) opts = opts.dt(Math.min(Math.abs(resolveDt), Math.abs(b - a)));
+        OdeSolution sol = Solve.integrate(prob, Tensor.unsafeWrap(uShape, ua.clone()), p, a, b, alg, opts);
         if (sol.retcode() != ReturnCode.SUCCESS) retcode = sol.retcode();
+        if (Double.isFinite(sol.lastStep())) resolveDt = sol.lastStep();
         return sol.denseOutput();
     }
 
@@ -185,10 +189,12 @@ final class Adjoint {
     // ------------------------------------------------------------------ QuadratureAdjoint
 
     /** λ alone backwards (dense), then μ = ∫ λᵀ ∂f/∂p dt by adaptive Gauss–Kronrod over the λ steps. */
-    double[][] quadrature(double[] ts, double[][] ct, double t0, DenseOutput<?> dense) {
-        double[] gu = new double[n], gp = new double[np];
+    double[][] quadrature(double[] ts, double[][] ct, double t0, DenseOutput<?> dense, double qAtol, double qRtol) {
+        double[] gu = new double[n];
+        VjpEvaluator lambdaOnly = new VjpEvaluator(prob.f(), cf, p, uShape, true, false);
+        VjpEvaluator paramsOnly = new VjpEvaluator(prob.f(), cf, p, uShape, false, true);
         FlatRhs rhs = (x, t) -> {
-            vjp.eval(dense.at(t).unsafeData(), t, x, null, gu, null);
+            lambdaOnly.eval(dense.at(t).unsafeData(), t, x, null, gu, null);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) d[i] = -gu[i];
             return d;
@@ -199,10 +205,10 @@ final class Adjoint {
             DenseOutput<?> l = lam.denseOutput();
             GaussKronrod.Integrand integrand = t -> {
                 double[] out = new double[np];
-                vjp.eval(dense.at(t).unsafeData(), t, l.at(t).unsafeData(), null, gu, out);
+                paramsOnly.eval(dense.at(t).unsafeData(), t, l.at(t).unsafeData(), null, null, out);
                 return out;
             };
-            double atol = backward.atol(), rtol = backward.rtol();
+            double atol = Math.min(qAtol, backward.atol()), rtol = Math.min(qRtol, backward.rtol());
             for (Step<?> s : l.steps()) {
                 // the step runs from s.t towards tPrev; μ gains ∫ from its end to its start
                 double a = Math.min(s.t, s.tEnd()), b = Math.max(s.t, s.tEnd());

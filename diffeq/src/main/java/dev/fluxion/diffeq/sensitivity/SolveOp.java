@@ -136,7 +136,7 @@ final class SolveOp extends Op {
 
     @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
         if (!in[0].isPrimal() || !in[1].isPrimal() || !ct.isPrimal()) {
-            return AD.vjp(xs -> solveOps(xs[0], xs[1]), ct, in);
+            return AD.vjps(xs -> solveOps(xs[0], xs[1]), ct, in);
         }
         Shape us = in[0].shape();
         int n = us.size(), np = in[1].size(), nt = ts.length;
@@ -160,8 +160,8 @@ final class SolveOp extends Op {
             double[][] g;
             if (sense instanceof BacksolveAdjoint bs) {
                 g = adj.backsolve(ts, ys, rows, t0, bs.checkpointing(), null);
-            } else if (sense instanceof QuadratureAdjoint) {
-                g = adj.quadrature(ts, rows, t0, dense);
+            } else if (sense instanceof QuadratureAdjoint qa) {
+                g = adj.quadrature(ts, rows, t0, dense, qa.abstol(), qa.reltol());
             } else {
                 g = adj.interpolating(ts, ys, rows, t0, u0, dense);
             }

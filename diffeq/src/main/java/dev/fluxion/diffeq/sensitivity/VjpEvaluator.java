@@ -17,22 +17,26 @@ final class VjpEvaluator {
     private final Tensor p;
     private final Shape uShape;
     private final CompiledFunction.MultiRunner runner;
+    private final boolean needU, needP;
     private final double[][] args;
     private final double[] time = new double[1];
     private int evaluations;
 
-    VjpEvaluator(OdeFunction f, CompiledFunction cf, Tensor p, Shape uShape) {
+    /** Computes λᵀ∂f/∂u when needU and λᵀ∂f/∂p when needP (a program computes only what it is asked). */
+    VjpEvaluator(OdeFunction f, CompiledFunction cf, Tensor p, Shape uShape, boolean needU, boolean needP) {
         this.f = f;
         this.p = p;
         this.uShape = uShape;
+        this.needU = needU;
+        this.needP = needP;
         this.runner = cf == null ? null
-                : cf.vjpRunner(new boolean[] {true, true, false}, Tensor.zeros(uShape), p, Tensor.scalar(0.0));
+                : cf.vjpRunner(new boolean[] {needU, needP, false}, Tensor.zeros(uShape), p, Tensor.scalar(0.0));
         this.args = new double[][] {null, p.unsafeData(), time, null};
     }
 
     int evaluations() { return evaluations; }
 
-    /** Writes f(u) (if fOut is not null), λᵀ∂f/∂u into gu and λᵀ∂f/∂p into gp (if not null). */
+    /** Writes f(u) (if fOut is not null), λᵀ∂f/∂u into gu (if needU) and λᵀ∂f/∂p into gp (if needP). */
     void eval(double[] u, double t, double[] lambda, double[] fOut, double[] gu, double[] gp) {
         evaluations++;
         if (runner != null) {
@@ -41,8 +45,8 @@ final class VjpEvaluator {
             args[3] = lambda;
             runner.run(args);
             if (fOut != null) runner.copyOutput(0, fOut, 0);
-            runner.copyOutput(1, gu, 0);
-            if (gp != null) runner.copyOutput(2, gp, 0);
+            if (needU) runner.copyOutput(1, gu, 0);
+            if (needP) runner.copyOutput(needU ? 2 : 1, gp, 0);
             return;
         }
         Tape tape = new Tape();
@@ -52,8 +56,8 @@ final class VjpEvaluator {
             Tensor y = f.apply(ut, pt, Tensor.scalar(t));
             if (fOut != null) System.arraycopy(tape.valueOf(y).unsafeData(), 0, fOut, 0, fOut.length);
             Tensor[] g = tape.backward(y, Tensor.unsafeWrap(uShape, lambda), ut, pt);
-            System.arraycopy(g[0].unsafeData(), 0, gu, 0, gu.length);
-            if (gp != null) System.arraycopy(g[1].unsafeData(), 0, gp, 0, gp.length);
+            if (needU) System.arraycopy(g[0].unsafeData(), 0, gu, 0, gu.length);
+            if (needP) System.arraycopy(g[1].unsafeData(), 0, gp, 0, gp.length);
         } finally {
             tape.close();
         }
