@@ -34,7 +34,7 @@ public final class OdeProblem {
     }
 
     public OdeProblem(OdeFunction f, Tensor u0, double t0, double t1, Tensor p) {
-        this(new RhsCache(f), u0, null, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
+        this(RhsCache.of(f), u0, null, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
     }
 
     /** A problem without parameters (p is an empty tensor). */
@@ -44,17 +44,17 @@ public final class OdeProblem {
 
     /** A problem whose span may carry derivatives (gradients with respect to t0 and t1). */
     public OdeProblem(OdeFunction f, Tensor u0, Tensor t0, Tensor t1, Tensor p) {
-        this(new RhsCache(f), u0, null, checkScalar("t0", t0), checkScalar("t1", t1), null, p);
+        this(RhsCache.of(f), u0, null, checkScalar("t0", t0), checkScalar("t1", t1), null, p);
     }
 
     /** u0 computed from p and t0 when solving. */
     public OdeProblem(OdeFunction f, InitialStateFunction u0, double t0, double t1, Tensor p) {
-        this(new RhsCache(f), null, u0, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
+        this(RhsCache.of(f), null, u0, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
     }
 
     /** u0 and the span computed from p when solving. */
     public OdeProblem(OdeFunction f, InitialStateFunction u0, TimeSpanFunction tspan, Tensor p) {
-        this(new RhsCache(f), null, u0, null, null, tspan, p);
+        this(RhsCache.of(f), null, u0, null, null, tspan, p);
     }
 
     private static Tensor checkScalar(String what, Tensor t) {

@@ -4,20 +4,30 @@ import dev.fluxion.autodiff.CompiledFunction;
 import dev.fluxion.autodiff.Jit;
 import dev.fluxion.tensor.Tensor;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Compiled versions of one right-hand side, per argument shapes, shared by a problem and its
- * remakes (as JAX caches jit by function and shapes). A function that cannot be traced is
- * remembered as such and runs eagerly.
+ * Compiled versions of one right-hand side, per argument shapes, shared by every problem built
+ * on the same function object (as JAX caches jit by function and shapes): a loss that builds a new
+ * OdeProblem on each call still traces f once. A function that cannot be traced is remembered as
+ * such and runs eagerly. Entries live as long as their function does (weak keys).
  */
 final class RhsCache {
     private static final Object EAGER = new Object();
+    private static final Map<OdeFunction, RhsCache> BY_FUNCTION = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final OdeFunction f;
     private final ConcurrentHashMap<String, Object> compiled = new ConcurrentHashMap<>();
 
-    RhsCache(OdeFunction f) { this.f = f; }
+    private RhsCache(OdeFunction f) { this.f = f; }
+
+    /** The cache of f, shared by every problem built on it. */
+    static RhsCache of(OdeFunction f) {
+        return BY_FUNCTION.computeIfAbsent(f, RhsCache::new);
+    }
 
     OdeFunction function() { return f; }
 
