@@ -27,6 +27,12 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     private final double[] errVals;
     private final RkInterpolant interp;
     private final boolean firstExtraIsFnew;
+    // Scratch reused across steps (one stepper per solve, one thread): every StateOps.combine either
+    // consumes the coefficients and operands at once or copies them (the AD op clones them).
+    private final double[][] coefScratch;
+    private final S[][] operandScratch;
+    private final double[][] errScratch;
+    private double[] weightScratch;
 
     public ExplicitRkStepper(ExplicitRkTableau tab, StateOps<S> ops, PIController controller) {
         this.tab = tab;
@@ -70,6 +76,24 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
             for (int j = 0; j < s; j++) if (row[j] != tab.b(j)) { fnewFirst = false; break; }
         }
         this.firstExtraIsFnew = fnewFirst;
+        int maxTerms = s + 1 + (interp == null ? 0 : interp.extraStages());
+        this.coefScratch = new double[maxTerms + 1][];
+        this.operandScratch = newOperandScratch(ops, maxTerms + 1);
+        this.errScratch = new double[errDeps.length][];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S> S[][] newOperandScratch(StateOps<S> ops, int n) {
+        S[][] a = (S[][]) java.lang.reflect.Array.newInstance(ops.newArray(0).getClass(), n);
+        for (int i = 0; i < n; i++) a[i] = ops.newArray(i);
+        return a;
+    }
+
+    /** Scratch coefficient and operand arrays of length n. */
+    private double[] coef(int n) {
+        double[] c = coefScratch[n];
+        if (c == null) coefScratch[n] = c = new double[n];
+        return c;
     }
 
     @Override public int order() { return tab.order(); }
@@ -85,8 +109,8 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     /** u + h Σ coef_m k[deps_m]. */
     private S combine(S u, double h, int[] deps, double[] coef, S[] k) {
         if (deps.length == 0) return u;
-        double[] c = new double[deps.length + 1];
-        S[] xs = ops.newArray(deps.length + 1);
+        double[] c = coef(deps.length + 1);
+        S[] xs = operandScratch[deps.length + 1];
         c[0] = 1.0;
         xs[0] = u;
         for (int m = 0; m < deps.length; m++) {
@@ -122,7 +146,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
         int n = ops.normLength();
         double sum = 0.0;
         int ne = errDeps.length;
-        double[][] kd = new double[ne][];
+        double[][] kd = errScratch;
         for (int m = 0; m < ne; m++) kd[m] = ops.values(k[errDeps[m]]);
         for (int i = 0; i < n; i++) {
             double e = 0.0;
@@ -142,12 +166,13 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     @Override public S interpolate(Step<S> step, double theta) {
         if (interp == null) return hermite(step, theta);
         S[] all = stagesForInterpolation(step);
-        double[] w = new double[all.length];
+        if (weightScratch == null) weightScratch = new double[all.length];
+        double[] w = weightScratch;
         interp.weights(theta, w);
         int nz = 0;
         for (double x : w) if (x != 0.0) nz++;
-        double[] c = new double[nz + 1];
-        S[] xs = ops.newArray(nz + 1);
+        double[] c = coef(nz + 1);
+        S[] xs = operandScratch[nz + 1];
         c[0] = 1.0;
         xs[0] = step.u;
         for (int i = 0, m = 1; i < all.length; i++) {
