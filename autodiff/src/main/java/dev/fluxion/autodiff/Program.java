@@ -29,12 +29,13 @@ final class Program {
 
     Program(Graph g, Shape[] inputShapes) {
         this.inputShapes = inputShapes;
-        int n = g.nodes.size();
+        List<Graph.Node> nodes = Fusion.fusePadSums(g.nodes, g.outputs);
+        int n = nodes.size();
         boolean[] live = new boolean[n];
         for (int o : g.outputs) live[o] = true;
         for (int k = n - 1; k >= 0; k--) {
             if (!live[k]) continue;
-            for (int a : g.nodes.get(k).args) live[a] = true;
+            for (int a : nodes.get(k).args) live[a] = true;
         }
         int[] slotOf = new int[n];
         List<Integer> sizes = new ArrayList<>();
@@ -46,7 +47,7 @@ final class Program {
         int[] inSlot = new int[inputShapes.length];
         java.util.Arrays.fill(inSlot, -1);
         for (int k = 0; k < n; k++) {
-            Graph.Node node = g.nodes.get(k);
+            Graph.Node node = nodes.get(k);
             if (node.isInput()) {
                 // inputs always get a slot, live or not, so callers can pass every argument
                 slotOf[k] = sizes.size();
@@ -73,7 +74,7 @@ final class Program {
             Shape[] in = new Shape[node.args.length];
             int[] args = new int[node.args.length];
             for (int i = 0; i < in.length; i++) {
-                in[i] = g.nodes.get(node.args[i]).shape;
+                in[i] = nodes.get(node.args[i]).shape;
                 args[i] = slotOf[node.args[i]];
             }
             ks.add(op.kernel(in, node.shape));
@@ -96,7 +97,7 @@ final class Program {
         this.outputShapes = new Shape[g.outputs.length];
         for (int i = 0; i < g.outputs.length; i++) {
             outputSlot[i] = slotOf[g.outputs[i]];
-            outputShapes[i] = g.nodes.get(g.outputs[i]).shape;
+            outputShapes[i] = nodes.get(g.outputs[i]).shape;
         }
         this.kernels = ks.toArray(new Kernel[0]);
         this.kernelArgs = kargs.toArray(new int[0][]);

@@ -153,15 +153,14 @@ final class ProgramCodegen {
             }
             return axisReduce(s[0], mx.axis(), true);
         }
-        if (op instanceof MatMul) {
+        if (op instanceof MatMul mm) {
             Shape sa = s[0], sb = s[1];
-            int m = sa.dim(-2), k = sa.dim(-1), nn = sb.dim(-1);
+            boolean ta = mm.transA(), tb = mm.transB();
+            int m = ta ? sa.dim(-1) : sa.dim(-2), k = ta ? sa.dim(-2) : sa.dim(-1), nn = tb ? sb.dim(-2) : sb.dim(-1);
             if ((long) n * k > UNROLL_LIMIT) return null;
             int batches = n / Math.max(1, m * nn);
             int[] ia = new int[batches], ib = new int[batches];
-            if (sa.rank() == 2 && sb.rank() == 2) {
-                // single product
-            } else {
+            if (sa.rank() > 2 || sb.rank() > 2) {
                 Shape ob = batchOf(out);
                 ia = Broadcasting.indexMap(batchOf(sa), ob);
                 ib = Broadcasting.indexMap(batchOf(sb), ob);
@@ -170,10 +169,13 @@ final class ProgramCodegen {
             for (int q = 0; q < batches; q++) {
                 for (int i = 0; i < m; i++) {
                     for (int j = 0; j < nn; j++) {
-                        Expr acc = new Const(0.0);
+                        // the kernel's order: an outer product (k = 1) is a single product; otherwise 0 + Σ_p
+                        Expr acc = k == 1 ? null : new Const(0.0);
                         for (int p = 0; p < k; p++) {
-                            acc = new Bin("dadd", acc, new Bin("dmul",
-                                    new Load(0, ia[q] * m * k + i * k + p), new Load(1, ib[q] * k * nn + p * nn + j)));
+                            int ai = ia[q] * m * k + (ta ? p * m + i : i * k + p);
+                            int bi = ib[q] * k * nn + (tb ? j * k + p : p * nn + j);
+                            Expr term = new Bin("dmul", new Load(0, ai), new Load(1, bi));
+                            acc = acc == null ? term : new Bin("dadd", acc, term);
                         }
                         e[q * m * nn + i * nn + j] = acc;
                     }

@@ -16,6 +16,7 @@ public final class FlatStateOps implements StateOps<double[]> {
     private final FlatRhs rhs;
     private final Shape shape;
     private final int normLength;
+    private final int activeLength;
     private int evaluations;
 
     /**
@@ -24,9 +25,18 @@ public final class FlatStateOps implements StateOps<double[]> {
      * @param normLength how many leading components step control reads
      */
     public FlatStateOps(FlatRhs rhs, Shape shape, int normLength) {
+        this(rhs, shape, normLength, shape.size());
+    }
+
+    /**
+     * @param activeLength how many leading components the right-hand side reads; the rest are
+     *                     passive (integrated, never fed back), so stage inputs skip them
+     */
+    public FlatStateOps(FlatRhs rhs, Shape shape, int normLength, int activeLength) {
         this.rhs = rhs;
         this.shape = shape;
         this.normLength = normLength;
+        this.activeLength = activeLength;
     }
 
     /** The compiled f with parameters p, for a plain solve of states shaped like shape. */
@@ -49,6 +59,14 @@ public final class FlatStateOps implements StateOps<double[]> {
     @Override public double[] combine(double[] c, double[][] xs) {
         double[] out = new double[xs[0].length];
         LinearCombination.run(c, xs, out);
+        return out;
+    }
+
+    @Override public double[] combineStageInput(double[] c, double[][] xs) {
+        int n = xs[0].length;
+        if (activeLength >= n) return combine(c, xs);
+        double[] out = new double[n];
+        LinearCombination.run(c, xs, out, activeLength);
         return out;
     }
 

@@ -15,6 +15,12 @@ public interface StateOps<S> {
     /** Σ c_i x_i (the stage sums; structural zeros of c are skipped). */
     S combine(double[] c, S[] xs);
 
+    /**
+     * A stage input Σ c_i x_i, of which only the components f reads need be right: a state with
+     * passive components (an adjoint's parameter gradient, which nothing depends on) skips them.
+     */
+    default S combineStageInput(double[] c, S[] xs) { return combine(c, xs); }
+
     /** The primal values of x (read-only), for step control. */
     double[] values(S x);
 

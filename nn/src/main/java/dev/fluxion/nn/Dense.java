@@ -44,7 +44,7 @@ public final class Dense implements Layer {
                     + (x.rank() == 0 ? "none" : String.valueOf(x.dim(-1))) + ", expected width " + in);
         }
         Tensor w = params.get(0), b = params.get(1);
-        Tensor z = x.rank() == 1 ? w.matmul(x) : x.matmul(w.transpose());
+        Tensor z = x.rank() == 1 ? w.matmul(x) : Tensor.matmul(x, false, w, true);
         return activation.apply(z.plus(b));
     }
 }

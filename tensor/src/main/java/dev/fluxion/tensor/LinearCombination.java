@@ -52,11 +52,15 @@ public final class LinearCombination extends KernelOp {
      * steps do.
      */
     public static void run(double[] c, double[][] x, double[] out) {
-        int n = out.length;
+        run(c, x, out, out.length);
+    }
+
+    /** As run, over the first n components only. */
+    public static void run(double[] c, double[][] x, double[] out, int n) {
         int m = c.length;
         int first = 0;
         while (first < m && c[first] == 0.0) first++;
-        if (first == m) { java.util.Arrays.fill(out, 0.0); return; }
+        if (first == m) { java.util.Arrays.fill(out, 0, n, 0.0); return; }
         double c0 = c[first];
         double[] x0 = x[first];
         for (int j = 0; j < n; j++) out[j] = c0 * x0[j];

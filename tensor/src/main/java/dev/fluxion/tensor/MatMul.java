@@ -3,78 +3,150 @@ package dev.fluxion.tensor;
 import java.util.Arrays;
 
 /**
- * Matrix product of operands of rank ≥ 2 whose leading axes are batch axes with NumPy
- * broadcasting. {@link Tensor#matmul} promotes vectors before calling it.
+ * Matrix product op(A)·op(B) of operands of rank ≥ 2, where op(X) is X or its transpose over
+ * the last two axes, and leading axes are batch axes with NumPy broadcasting. The transposed
+ * forms let the derivative rules multiply by Aᵀ or Bᵀ without materializing a transpose (BLAS's
+ * transa/transb). {@link Tensor#matmul} promotes vectors before calling it.
  */
 public final class MatMul extends KernelOp {
-    public static final MatMul INSTANCE = new MatMul();
+    public static final MatMul INSTANCE = new MatMul(false, false);
+    private static final MatMul NT = new MatMul(false, true);
+    private static final MatMul TN = new MatMul(true, false);
+    private static final MatMul TT = new MatMul(true, true);
 
-    private MatMul() {}
+    private final boolean ta, tb;
 
-    @Override public String name() { return "matmul"; }
+    private MatMul(boolean ta, boolean tb) {
+        this.ta = ta;
+        this.tb = tb;
+    }
+
+    /** The product op(A)·op(B) with the given transposes. */
+    public static MatMul of(boolean transA, boolean transB) {
+        return transA ? (transB ? TT : TN) : (transB ? NT : INSTANCE);
+    }
+
+    public boolean transA() { return ta; }
+
+    public boolean transB() { return tb; }
+
+    @Override public String name() { return ta || tb ? "matmul(" + (ta ? "T" : "N") + (tb ? "T" : "N") + ")" : "matmul"; }
 
     private static Shape batch(Shape s) {
         return Shape.wrap(Arrays.copyOf(s.raw(), s.rank() - 2));
     }
 
+    private int rows(Shape a) { return ta ? a.dim(-1) : a.dim(-2); }
+
+    private int inner(Shape a) { return ta ? a.dim(-2) : a.dim(-1); }
+
+    private int cols(Shape b) { return tb ? b.dim(-2) : b.dim(-1); }
+
+    private int innerB(Shape b) { return tb ? b.dim(-1) : b.dim(-2); }
+
     @Override public Shape outShape(Shape[] in) {
         Shape a = in[0], b = in[1];
-        if (a.rank() < 2 || b.rank() < 2 || a.dim(-1) != b.dim(-2)) {
-            throw new IllegalArgumentException("matmul: shapes " + a + " and " + b + " are not aligned (inner dimensions differ)");
+        if (a.rank() < 2 || b.rank() < 2 || inner(a) != innerB(b)) {
+            throw new IllegalArgumentException(name() + ": shapes " + a + " and " + b + " are not aligned (inner dimensions differ)");
         }
         Shape bt;
         try {
-            bt = Shape.broadcast(batch(a), batch(b), "matmul");
-        } catch (IllegalArgumentException e) {   // name the operands' shapes, not just their batch parts
-            throw new IllegalArgumentException("matmul: the batch axes of shapes " + a + " and " + b + " cannot be broadcast together");
+            bt = Shape.broadcast(batch(a), batch(b), name());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name() + ": the batch axes of shapes " + a + " and " + b + " cannot be broadcast together");
         }
         int[] d = Arrays.copyOf(bt.raw(), bt.rank() + 2);
-        d[bt.rank()] = a.dim(-2);
-        d[bt.rank() + 1] = b.dim(-1);
+        d[bt.rank()] = rows(a);
+        d[bt.rank() + 1] = cols(b);
         return Shape.wrap(d);
     }
 
     @Override public void forwardInto(double[][] in, Shape[] s, double[] out, Shape so) {
         Shape sa = s[0], sb = s[1];
-        int m = sa.dim(-2), k = sa.dim(-1), n = sb.dim(-1);
+        int m = rows(sa), k = inner(sa), n = cols(sb);
         double[] a = in[0], b = in[1];
         if (sa.rank() == 2 && sb.rank() == 2) {
-            gemm(a, 0, b, 0, out, 0, m, k, n);
+            gemm(ta, tb, a, 0, b, 0, out, 0, m, k, n);
             return;
         }
         Shape ob = batch(so);
         int nb = ob.size();
         int[] ia = Broadcasting.indexMap(batch(sa), ob);
         int[] ib = Broadcasting.indexMap(batch(sb), ob);
-        for (int q = 0; q < nb; q++) gemm(a, ia[q] * m * k, b, ib[q] * k * n, out, q * m * n, m, k, n);
+        for (int q = 0; q < nb; q++) gemm(ta, tb, a, ia[q] * m * k, b, ib[q] * k * n, out, q * m * n, m, k, n);
     }
 
     @Override public Kernel kernel(Shape[] s, Shape so) {
         Shape sa = s[0], sb = s[1];
-        int m = sa.dim(-2), k = sa.dim(-1), n = sb.dim(-1);
-        if (sa.rank() == 2 && sb.rank() == 2) return (in, out) -> gemm(in[0], 0, in[1], 0, out, 0, m, k, n);
+        int m = rows(sa), k = inner(sa), n = cols(sb);
+        boolean ta = this.ta, tb = this.tb;
+        if (sa.rank() == 2 && sb.rank() == 2) return (in, out) -> gemm(ta, tb, in[0], 0, in[1], 0, out, 0, m, k, n);
         return super.kernel(s, so);
     }
 
-    /** out[m×n] = a[m×k] · b[k×n], i-k-j order so the inner loop runs along rows of b and out. */
-    static void gemm(double[] a, int ao, double[] b, int bo, double[] out, int oo, int m, int k, int n) {
-        if (n == 1) {
+    /**
+     * out[m×n] = op(a)·op(b), op(a) [m×k], op(b) [k×n]; a is stored [m×k] or, transposed, [k×m]
+     * (likewise b). Loop orders keep the innermost loop on contiguous memory where they can.
+     */
+    static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] out, int oo, int m, int k, int n) {
+        if (k == 1) {   // outer product (the gradient of a dense layer's weight)
             for (int i = 0; i < m; i++) {
-                double acc = 0.0;
-                int ar = ao + i * k;
-                for (int p = 0; p < k; p++) acc += a[ar + p] * b[bo + p];
-                out[oo + i] = acc;
+                double ai = a[ao + i];
+                int orow = oo + i * n;
+                for (int j = 0; j < n; j++) out[orow + j] = ai * b[bo + j];
             }
             return;
         }
-        for (int i = 0; i < m; i++) {
-            int orow = oo + i * n;
-            Arrays.fill(out, orow, orow + n, 0.0);
-            int ar = ao + i * k;
-            for (int p = 0; p < k; p++) {
-                double aip = a[ar + p];
-                int brow = bo + p * n;
-                for (int j = 0; j < n; j++) out[orow + j] += aip * b[brow + j];
+        if (n == 1) {   // matrix-vector
+            if (ta || k <= 8) {
+                // column by column: a long contiguous (or short-strided) inner loop; each out[i] still
+                // receives its terms in order of p, so the sums equal the dot products' bit for bit
+                Arrays.fill(out, oo, oo + m, 0.0);
+                for (int p = 0; p < k; p++) {
+                    double bp = b[bo + p];
+                    if (ta) {
+                        int row = ao + p * m;
+                        for (int i = 0; i < m; i++) out[oo + i] += a[row + i] * bp;
+                    } else {
+                        for (int i = 0; i < m; i++) out[oo + i] += a[ao + i * k + p] * bp;
+                    }
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    double acc = 0.0;
+                    int ar = ao + i * k;
+                    for (int p = 0; p < k; p++) acc += a[ar + p] * b[bo + p];
+                    out[oo + i] = acc;
+                }
+            }
+            return;
+        }
+        Arrays.fill(out, oo, oo + m * n, 0.0);
+        if (!tb) {
+            // i-p-j: the inner loop runs along rows of b and out
+            for (int i = 0; i < m; i++) {
+                int orow = oo + i * n;
+                for (int p = 0; p < k; p++) {
+                    double aip = ta ? a[ao + p * m + i] : a[ao + i * k + p];
+                    int brow = bo + p * n;
+                    for (int j = 0; j < n; j++) out[orow + j] += aip * b[brow + j];
+                }
+            }
+        } else {
+            // b stored [n×k]: dot products along rows of b
+            for (int i = 0; i < m; i++) {
+                int orow = oo + i * n;
+                for (int j = 0; j < n; j++) {
+                    double acc = 0.0;
+                    int brow = bo + j * k;
+                    if (!ta) {
+                        int ar = ao + i * k;
+                        for (int p = 0; p < k; p++) acc += a[ar + p] * b[brow + p];
+                    } else {
+                        for (int p = 0; p < k; p++) acc += a[ao + p * m + i] * b[brow + p];
+                    }
+                    out[orow + j] = acc;
+                }
             }
         }
     }
@@ -91,16 +163,29 @@ public final class MatMul extends KernelOp {
 
     @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
         int r = out.rank();
-        Tensor da = t[0] == null ? null : Lanes.align(t[0], r).matmul(in[1]);
-        Tensor db = t[1] == null ? null : in[0].matmul(Lanes.align(t[1], r));
+        Tensor da = t[0] == null ? null : Dispatch.apply(this, Lanes.align(t[0], r), in[1]);
+        Tensor db = t[1] == null ? null : Dispatch.apply(this, in[0], Lanes.align(t[1], r));
         Tensor res = Lanes.add(da, db);
         return res == null ? null : Lanes.broadcastTo(res, out.shape());
     }
 
-    @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
-        Tensor[] g = new Tensor[2];
-        if (needs[0]) g[0] = ct.matmul(mT(in[1])).sumTo(in[0].shape());
-        if (needs[1]) g[1] = mT(in[0]).matmul(ct).sumTo(in[1].shape());
-        return g;
+    /**
+     * For C = op(A)·op(B) and cotangent G: with op(A)' = G·op(B)ᵀ and op(B)' = op(A)ᵀ·G, each
+     * written as one product with transpose flags (Giles 2008, §2.2.2).
+     */
+    @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor g, boolean[] needs) {
+        Tensor a = in[0], b = in[1];
+        Tensor[] r = new Tensor[2];
+        if (needs[0]) {
+            Tensor ga = !ta ? Dispatch.apply(of(false, !tb), g, b)   // G·op(B)ᵀ
+                    : Dispatch.apply(of(tb, true), b, g);             // (G·op(B)ᵀ)ᵀ = op(B)·Gᵀ
+            r[0] = ga.sumTo(a.shape());
+        }
+        if (needs[1]) {
+            Tensor gb = !tb ? Dispatch.apply(of(!ta, false), a, g)   // op(A)ᵀ·G
+                    : Dispatch.apply(of(true, ta), g, a);             // (op(A)ᵀ·G)ᵀ = Gᵀ·op(A)
+            r[1] = gb.sumTo(b.shape());
+        }
+        return r;
     }
 }

@@ -93,6 +93,18 @@ public final class ShapeOps {
             return Shape.wrap(d);
         }
 
+        @Override public Kernel kernel(Shape[] s, Shape so) {
+            if (perm.length == 2) {   // strides computed once for compiled programs
+                int m = so.raw()[0], k = so.raw()[1];
+                int s0 = s[0].strides()[perm[0]], s1 = s[0].strides()[perm[1]];
+                return (in, out) -> {
+                    double[] x = in[0];
+                    for (int i = 0; i < m; i++) for (int j = 0; j < k; j++) out[i * k + j] = x[i * s0 + j * s1];
+                };
+            }
+            return super.kernel(s, so);
+        }
+
         @Override public void forwardInto(double[][] in, Shape[] s, double[] out, Shape so) {
             int r = perm.length;
             int[] istr = s[0].strides();
@@ -177,6 +189,12 @@ public final class ShapeOps {
     public static final class PadSlice extends KernelOp {
         final int axis, start, full;
 
+        public int axis() { return axis; }
+
+        public int start() { return start; }
+
+        public int full() { return full; }
+
         public PadSlice(int axis, int start, int full) {
             this.axis = axis;
             this.start = start;
@@ -204,6 +222,66 @@ public final class ShapeOps {
 
         @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
             return new Tensor[] {ct.slice(axis, start, start + in[0].dim(axis))};
+        }
+    }
+
+    /**
+     * Σ_i padSlice(x_i, axis, start_i, full): pieces added into their ranges of a zero tensor. The
+     * compiler fuses reverse mode's assembly of a sliced vector's gradient (pads and adds) into
+     * this one pass.
+     */
+    public static final class PadSum extends KernelOp {
+        final int axis, full;
+        final int[] starts;
+
+        public PadSum(int axis, int full, int[] starts) {
+            this.axis = axis;
+            this.full = full;
+            this.starts = starts.clone();
+        }
+
+        @Override public String name() { return "padSum(axis=" + axis + ", at " + Arrays.toString(starts) + " of " + full + ")"; }
+
+        public int axis() { return axis; }
+
+        public int full() { return full; }
+
+        public int[] starts() { return starts.clone(); }
+
+        @Override public Shape outShape(Shape[] in) {
+            for (int i = 0; i < in.length; i++) {
+                if (starts[i] + in[i].dim(axis) > full || !in[i].with(axis, full).equals(in[0].with(axis, full))) {
+                    throw new IllegalArgumentException(name() + " does not fit shapes " + Arrays.toString(in));
+                }
+            }
+            return in[0].with(axis, full);
+        }
+
+        @Override public void forwardInto(double[][] in, Shape[] s, double[] out, Shape so) {
+            Arrays.fill(out, 0.0);
+            int outer = ReductionOps.outer(so, axis), inner = ReductionOps.inner(so, axis);
+            for (int i = 0; i < in.length; i++) {
+                double[] x = in[i];
+                int len = s[i].raw()[axis] * inner;
+                for (int o = 0; o < outer; o++) {
+                    int src = o * len, dst = (o * full + starts[i]) * inner;
+                    for (int j = 0; j < len; j++) out[dst + j] += x[src + j];
+                }
+            }
+        }
+
+        @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
+            int k = Lanes.count(t);
+            if (k == 0) return null;
+            Tensor[] parts = new Tensor[t.length];
+            for (int i = 0; i < t.length; i++) parts[i] = t[i] != null ? t[i] : Lanes.zeros(k, in[i].shape());
+            return Dispatch.apply(new PadSum(axis + 1, full, starts), parts);
+        }
+
+        @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
+            Tensor[] g = new Tensor[in.length];
+            for (int i = 0; i < in.length; i++) if (needs[i]) g[i] = ct.slice(axis, starts[i], starts[i] + in[i].dim(axis));
+            return g;
         }
     }
 

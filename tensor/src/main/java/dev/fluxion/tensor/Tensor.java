@@ -496,6 +496,17 @@ public final class Tensor {
         return r;
     }
 
+    /**
+     * op(a)·op(b) for operands of rank ≥ 2, op(x) being x or, when its flag is set, x transposed
+     * over the last two axes; no transpose is materialized (BLAS's transa/transb).
+     */
+    public static Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+        if (a.rank() < 2 || b.rank() < 2) {
+            throw new IllegalArgumentException("matmul with transposes: operands must have rank at least 2, got shapes " + a.shape + " and " + b.shape);
+        }
+        return apply(MatMul.of(transposeA, transposeB), a, b);
+    }
+
     /** Inner product of two vectors of equal length. */
     public Tensor dot(Tensor o) {
         if (shape.rank() != 1 || !shape.equals(o.shape)) throw new IllegalArgumentException("dot: needs two vectors of equal length, got shapes " + shape + " and " + o.shape);

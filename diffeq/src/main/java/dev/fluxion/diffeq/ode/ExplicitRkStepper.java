@@ -106,6 +106,20 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
 
     public ExplicitRkTableau tableau() { return tab; }
 
+    /** A stage input u + h Σ coef_m k[deps_m] (passive components may be skipped). */
+    private S combineStage(S u, double h, int[] deps, double[] coef, S[] k) {
+        if (deps.length == 0) return u;
+        double[] c = coef(deps.length + 1);
+        S[] xs = operandScratch[deps.length + 1];
+        c[0] = 1.0;
+        xs[0] = u;
+        for (int m = 0; m < deps.length; m++) {
+            c[m + 1] = h * coef[m];
+            xs[m + 1] = k[deps[m]];
+        }
+        return ops.combineStageInput(c, xs);
+    }
+
     /** u + h Σ coef_m k[deps_m]. */
     private S combine(S u, double h, int[] deps, double[] coef, S[] k) {
         if (deps.length == 0) return u;
@@ -126,7 +140,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
         boolean fsal = tab.fsal();
         int last = fsal ? s - 1 : s;
         for (int i = 1; i < last; i++) {
-            S ui = combine(u, h, stageDeps[i], stageA[i], k);
+            S ui = combineStage(u, h, stageDeps[i], stageA[i], k);
             k[i] = ops.eval(ui, t + tab.c(i) * h);
         }
         S unew = combine(u, h, bDeps, bVals, k);

@@ -100,9 +100,12 @@ final class Adjoint {
         for (int i = 0; i < acc.length; i++) acc[i] += x[i];
     }
 
-    /** Solves dx/dt = rhs backwards from tCur to tPrev and returns x(tPrev), optionally keeping dense output. */
-    private OdeSolution solveBackward(FlatRhs rhs, double[] x0, double tCur, double tPrev, boolean dense) {
-        FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), x0.length);
+    /**
+     * Solves dx/dt = rhs backwards from tCur to tPrev and returns x(tPrev), optionally keeping
+     * dense output. Components from active on are passive (μ: integrated, never read by rhs).
+     */
+    private OdeSolution solveBackward(FlatRhs rhs, double[] x0, int active, double tCur, double tPrev, boolean dense) {
+        FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), x0.length, active);
         SolveOptions opts = dense ? backward.dense(true) : backward;
         if (Double.isFinite(backwardDt)) opts = opts.dt(Math.min(Math.abs(backwardDt), Math.abs(tCur - tPrev)));
         ErrorNorm norm = new ErrorNorm(opts.rtol(), opts.atol(), null);
@@ -123,14 +126,16 @@ final class Adjoint {
         return sol.denseOutput();
     }
 
-    /** λ' = −(∂f/∂u)ᵀλ and μ' = −(∂f/∂p)ᵀλ on x = [λ, μ], u(t) from a dense output. */
+    /**
+     * λ' = −(∂f/∂u)ᵀλ and μ' = −(∂f/∂p)ᵀλ on x = [λ, μ], u(t) from a dense output. The VJP is
+     * linear in its cotangent, so it is taken of −λ and written straight into the derivative.
+     */
     private FlatRhs lambdaMu(DenseOutput<?> u) {
-        double[] gu = new double[n], gp = new double[np];
+        double[] negLambda = new double[n];
         return (x, t) -> {
-            vjp.eval(u.at(t).unsafeData(), t, Arrays.copyOf(x, n), null, gu, gp);
+            for (int i = 0; i < n; i++) negLambda[i] = -x[i];
             double[] d = new double[n + np];
-            for (int i = 0; i < n; i++) d[i] = -gu[i];
-            for (int i = 0; i < np; i++) d[n + i] = -gp[i];
+            vjp.eval(u.at(t).unsafeData(), t, negLambda, null, 0, d, 0, d, n);
             return d;
         };
     }
@@ -139,7 +144,7 @@ final class Adjoint {
         double[] x = new double[n + np];
         System.arraycopy(lambda, 0, x, 0, n);
         System.arraycopy(mu, 0, x, n, np);
-        double[] end = solveBackward(lambdaMu(u), x, tCur, tPrev, false).last().unsafeData();
+        double[] end = solveBackward(lambdaMu(u), x, n, tCur, tPrev, false).last().unsafeData();
         System.arraycopy(end, 0, lambda, 0, n);
         System.arraycopy(end, n, mu, 0, np);
     }
@@ -162,13 +167,12 @@ final class Adjoint {
     /** u reconstructed backwards with the adjoint: x = [u, λ, μ]; reset to the saved state at every saved time if checkpointing. */
     double[][] backsolve(double[] ts, double[][] ys, double[][] ct, double t0, boolean checkpointing, double[] reconstructed) {
         double[] u = ys.length == 0 ? new double[n] : ys[ys.length - 1].clone();
-        double[] fu = new double[n], gu = new double[n], gp = new double[np];
+        double[] uu = new double[n], negLambda = new double[n];
         FlatRhs rhs = (x, t) -> {
-            vjp.eval(Arrays.copyOf(x, n), t, Arrays.copyOfRange(x, n, 2 * n), fu, gu, gp);
+            System.arraycopy(x, 0, uu, 0, n);
+            for (int i = 0; i < n; i++) negLambda[i] = -x[n + i];
             double[] d = new double[2 * n + np];
-            System.arraycopy(fu, 0, d, 0, n);
-            for (int i = 0; i < n; i++) d[n + i] = -gu[i];
-            for (int i = 0; i < np; i++) d[2 * n + i] = -gp[i];
+            vjp.eval(uu, t, negLambda, d, 0, d, n, d, 2 * n);
             return d;
         };
         double[][] g = sweep(ts, ct, t0, (k, tCur, tPrev) -> {
@@ -177,7 +181,7 @@ final class Adjoint {
             System.arraycopy(u, 0, x, 0, n);
             System.arraycopy(lambda, 0, x, n, n);
             System.arraycopy(mu, 0, x, 2 * n, np);
-            double[] end = solveBackward(rhs, x, tCur, tPrev, false).last().unsafeData();
+            double[] end = solveBackward(rhs, x, 2 * n, tCur, tPrev, false).last().unsafeData();
             System.arraycopy(end, 0, u, 0, n);
             System.arraycopy(end, n, lambda, 0, n);
             System.arraycopy(end, 2 * n, mu, 0, np);
@@ -200,7 +204,7 @@ final class Adjoint {
             return d;
         };
         return sweep(ts, ct, t0, (k, tCur, tPrev) -> {
-            OdeSolution lam = solveBackward(rhs, lambda.clone(), tCur, tPrev, true);
+            OdeSolution lam = solveBackward(rhs, lambda.clone(), n, tCur, tPrev, true);
             if (retcode != ReturnCode.SUCCESS) return;
             DenseOutput<?> l = lam.denseOutput();
             GaussKronrod.Integrand integrand = t -> {

@@ -38,15 +38,30 @@ final class VjpEvaluator {
 
     /** Writes f(u) (if fOut is not null), λᵀ∂f/∂u into gu (if needU) and λᵀ∂f/∂p into gp (if needP). */
     void eval(double[] u, double t, double[] lambda, double[] fOut, double[] gu, double[] gp) {
+        eval(u, t, lambda, fOut, 0, gu, 0, gp, 0);
+    }
+
+    /** As eval, each result written at an offset of its destination (an augmented state's parts). */
+    void eval(double[] u, double t, double[] lambda, double[] fOut, int fOff, double[] gu, int guOff, double[] gp, int gpOff) {
         evaluations++;
         if (runner != null) {
             args[0] = u;
             time[0] = t;
             args[3] = lambda;
             runner.run(args);
-            if (fOut != null) runner.copyOutput(0, fOut, 0);
-            if (needU) runner.copyOutput(1, gu, 0);
-            if (needP) runner.copyOutput(needU ? 2 : 1, gp, 0);
+            if (fOut != null) runner.copyOutput(0, fOut, fOff);
+            if (needU) runner.copyOutput(1, gu, guOff);
+            if (needP) runner.copyOutput(needU ? 2 : 1, gp, gpOff);
+            return;
+        }
+        if (fOff != 0 || guOff != 0 || gpOff != 0) {
+            double[] f = fOut == null ? null : new double[uShape.size()];
+            double[] a = needU ? new double[uShape.size()] : null;
+            double[] b = needP ? new double[p.size()] : null;
+            eval(u, t, lambda, f, 0, a, 0, b, 0);
+            if (f != null) System.arraycopy(f, 0, fOut, fOff, f.length);
+            if (a != null) System.arraycopy(a, 0, gu, guOff, a.length);
+            if (b != null) System.arraycopy(b, 0, gp, gpOff, b.length);
             return;
         }
         Tape tape = new Tape();
