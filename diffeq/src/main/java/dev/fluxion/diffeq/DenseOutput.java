@@ -19,6 +19,30 @@ public final class DenseOutput<S> {
 
     public Stepper<S> stepper() { return stepper; }
 
+    /** The step last used: adjoint sweeps query monotonically, so the next step is usually this or a neighbour. */
+    private int cursor;
+
+    /** u(t) as plain values (for flat solves, the interpolated array itself), for hot loops such as adjoint sweeps. */
+    public double[] valuesAt(double t) {
+        Step<S> s = steps.get(locate(t));
+        StateOps<S> ops = stepper.ops();
+        if (t == s.tEnd()) return ops.values(s.unew);
+        if (t == s.t) return ops.values(s.u);
+        return ops.values(stepper.interpolate(s, (t - s.t) / s.h));
+    }
+
+    /** Index of the step containing t, trying the cursor and its neighbours before a binary search. */
+    private int locate(double t) {
+        if (steps.isEmpty()) throw new IllegalArgumentException("no steps were taken, so there is nothing to interpolate");
+        double dir = Math.signum(steps.get(0).h);
+        for (int c = Math.max(0, cursor - 1); c <= Math.min(steps.size() - 1, cursor + 1); c++) {
+            Step<S> s = steps.get(c);
+            if (dir * (t - s.t) >= 0 && dir * (s.tEnd() - t) >= 0) return cursor = c;
+        }
+        at(t);   // validates the range and leaves the cursor on the step found
+        return cursor;
+    }
+
     /** u(t) by the method's interpolant inside the step containing t. */
     public Tensor at(double t) {
         if (steps.isEmpty()) throw new IllegalArgumentException("no steps were taken, so there is nothing to interpolate");
@@ -34,6 +58,7 @@ public final class DenseOutput<S> {
             if (dir * (steps.get(m).tEnd() - t) >= 0) b = m;
             else a = m + 1;
         }
+        cursor = a;
         Step<S> s = steps.get(a);
         StateOps<S> ops = stepper.ops();
         if (t == s.tEnd()) return ops.tensor(s.unew);

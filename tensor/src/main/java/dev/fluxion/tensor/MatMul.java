@@ -97,10 +97,10 @@ public final class MatMul extends KernelOp {
             }
             return;
         }
-        if (n == 1) {   // matrix-vector
-            if (ta || k <= 8) {
-                // column by column: a long contiguous (or short-strided) inner loop; each out[i] still
-                // receives its terms in order of p, so the sums equal the dot products' bit for bit
+        if (n == 1) {   // matrix-vector: the longer of m and k runs in the inner loop
+            if (m >= k) {
+                // column by column; each out[i] still receives its terms in order of p, so the sums
+                // equal the dot products' bit for bit
                 Arrays.fill(out, oo, oo + m, 0.0);
                 for (int p = 0; p < k; p++) {
                     double bp = b[bo + p];
@@ -114,8 +114,12 @@ public final class MatMul extends KernelOp {
             } else {
                 for (int i = 0; i < m; i++) {
                     double acc = 0.0;
-                    int ar = ao + i * k;
-                    for (int p = 0; p < k; p++) acc += a[ar + p] * b[bo + p];
+                    if (ta) {
+                        for (int p = 0; p < k; p++) acc += a[ao + p * m + i] * b[bo + p];
+                    } else {
+                        int ar = ao + i * k;
+                        for (int p = 0; p < k; p++) acc += a[ar + p] * b[bo + p];
+                    }
                     out[oo + i] = acc;
                 }
             }

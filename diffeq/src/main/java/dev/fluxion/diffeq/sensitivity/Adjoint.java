@@ -135,7 +135,7 @@ final class Adjoint {
         return (x, t) -> {
             for (int i = 0; i < n; i++) negLambda[i] = -x[i];
             double[] d = new double[n + np];
-            vjp.eval(u.at(t).unsafeData(), t, negLambda, null, 0, d, 0, d, n);
+            vjp.eval(u.valuesAt(t), t, negLambda, null, 0, d, 0, d, n);
             return d;
         };
     }
@@ -198,7 +198,7 @@ final class Adjoint {
         VjpEvaluator lambdaOnly = new VjpEvaluator(prob.f(), cf, p, uShape, true, false);
         VjpEvaluator paramsOnly = new VjpEvaluator(prob.f(), cf, p, uShape, false, true);
         FlatRhs rhs = (x, t) -> {
-            lambdaOnly.eval(dense.at(t).unsafeData(), t, x, null, gu, null);
+            lambdaOnly.eval(dense.valuesAt(t), t, x, null, gu, null);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) d[i] = -gu[i];
             return d;
@@ -209,7 +209,7 @@ final class Adjoint {
             DenseOutput<?> l = lam.denseOutput();
             GaussKronrod.Integrand integrand = t -> {
                 double[] out = new double[np];
-                paramsOnly.eval(dense.at(t).unsafeData(), t, l.at(t).unsafeData(), null, null, out);
+                paramsOnly.eval(dense.valuesAt(t), t, l.valuesAt(t), null, null, out);
                 return out;
             };
             double atol = Math.min(qAtol, backward.atol()), rtol = Math.min(qRtol, backward.rtol());
