@@ -114,6 +114,15 @@ public final class CompiledFunction extends Op {
             ws.run(args);
             return ws.output(0);
         }
+
+        /**
+         * Fixes argument i to value for every later run (a solve's parameters), so runs skip
+         * copying it; args[i] is then ignored. The value is copied now.
+         */
+        public Runner bind(int i, double[] value) {
+            ws.bind(i, value);
+            return this;
+        }
     }
 
     /**

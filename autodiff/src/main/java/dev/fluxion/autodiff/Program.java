@@ -102,8 +102,20 @@ final class Program {
         this.kernels = ks.toArray(new Kernel[0]);
         this.kernelArgs = kargs.toArray(new int[0][]);
         this.kernelOut = kout.stream().mapToInt(Integer::intValue).toArray();
-        this.code = GENERATE ? ProgramCodegen.generate(instrs.toArray(new ProgramCodegen.Instr[0])) : null;
+        ProgramCodegen.Instr[] all = instrs.toArray(new ProgramCodegen.Instr[0]);
+        this.code = GENERATE ? ProgramCodegen.generate(all) : null;
+        // Generated code reads every buffer through buf[slot] at each run, so when no instruction is
+        // left to a kernel (whose operand arrays are fixed per workspace), arguments and results can
+        // be the caller's own arrays: no copies in or out.
+        boolean direct = code != null && ProgramCodegen.allUnrolled(all);
+        java.util.Set<Integer> ins = new java.util.HashSet<>();
+        for (int sl : inputSlot) ins.add(sl);
+        for (int o : outputSlot) if (ins.contains(o) || constants[o] != null) direct = false;
+        this.directIO = direct;
     }
+
+    /** Whether runs pass arguments and results by reference (see the constructor). */
+    private final boolean directIO;
 
     /** Bytecode generation can be turned off (-Dfluxion.codegen=false) to run the kernel interpreter. */
     static final boolean GENERATE = !"false".equals(System.getProperty("fluxion.codegen"));
@@ -133,17 +145,50 @@ final class Program {
             }
         }
 
-        /** Copies the arguments in and runs every kernel. */
+        /** Arguments bound once (a solve's parameters): run() leaves their buffers alone. */
+        private final boolean[] bound = new boolean[inputSlot.length];
+
+        /** Copies value into argument i's buffer once; later runs skip that argument. */
+        void bind(int i, double[] value) {
+            // in direct mode the slot may hold a caller's array from an earlier run: never write into it
+            if (directIO) buf[inputSlot[i]] = value.clone();
+            else System.arraycopy(value, 0, buf[inputSlot[i]], 0, value.length);
+            bound[i] = true;
+        }
+
+        /** Copies the arguments in (except bound ones) and runs every kernel. */
         void run(double[][] inputs) {
+            if (directIO) {
+                for (int i = 0; i < inputSlot.length; i++) if (!bound[i]) buf[inputSlot[i]] = inputs[i];
+                for (int o = 0; o < outputSlot.length; o++) buf[outputSlot[o]] = new double[slotSize[outputSlot[o]]];
+                code.run(buf, args, kernels);
+                return;
+            }
             for (int i = 0; i < inputSlot.length; i++) {
+                if (bound[i]) continue;
                 double[] src = inputs[i];
-                System.arraycopy(src, 0, buf[inputSlot[i]], 0, src.length);
+                double[] dst = buf[inputSlot[i]];
+                int len = src.length;
+                if (len <= 8) {   // System.arraycopy's fixed cost dominates tiny copies
+                    for (int j = 0; j < len; j++) dst[j] = src[j];
+                } else {
+                    System.arraycopy(src, 0, dst, 0, len);
+                }
             }
             execute();
         }
 
         /** As run, argument i read from inputs[i] starting at offsets[i] (views into larger arrays). */
         void run(double[][] inputs, int[] offsets) {
+            if (directIO) {   // arguments must start at 0 to be passed by reference: copy the others into fresh buffers
+                double[][] copy = new double[inputs.length][];
+                for (int i = 0; i < inputs.length; i++) {
+                    if (offsets[i] == 0 && inputs[i].length == slotSize[inputSlot[i]]) copy[i] = inputs[i];
+                    else copy[i] = java.util.Arrays.copyOfRange(inputs[i], offsets[i], offsets[i] + slotSize[inputSlot[i]]);
+                }
+                run(copy);
+                return;
+            }
             for (int i = 0; i < inputSlot.length; i++) {
                 double[] dst = buf[inputSlot[i]];
                 System.arraycopy(inputs[i], offsets[i], dst, 0, dst.length);
@@ -162,7 +207,13 @@ final class Program {
 
         /** A fresh copy of output i after run. */
         double[] output(int i) {
-            return buf[outputSlot[i]].clone();
+            double[] src = buf[outputSlot[i]];
+            if (directIO) return src;   // a fresh array per run already
+            int len = src.length;
+            if (len > 8) return src.clone();
+            double[] r = new double[len];
+            for (int j = 0; j < len; j++) r[j] = src[j];
+            return r;
         }
 
         void copyOutput(int i, double[] dst, int offset) {

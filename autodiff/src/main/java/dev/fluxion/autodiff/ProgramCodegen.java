@@ -284,6 +284,12 @@ final class ProgramCodegen {
         };
     }
 
+    /** Whether every instruction is unrolled into generated code (none is left to a kernel call). */
+    static boolean allUnrolled(Instr[] instrs) {
+        for (Instr in : instrs) if (expand(in) == null) return false;
+        return true;
+    }
+
     // ------------------------------------------------------------------ emission
 
     private static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();

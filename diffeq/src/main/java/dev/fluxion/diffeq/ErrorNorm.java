@@ -20,6 +20,9 @@ public final class ErrorNorm {
 
     public double rtol() { return rtol; }
 
+    /** The scalar absolute tolerance, or NaN when it is per component. */
+    public double scalarAtol() { return atolVector == null ? atol : Double.NaN; }
+
     /** Scale of component i for the states u and unew. */
     public double scale(int i, double u, double unew) {
         double a = atolVector == null ? atol : atolVector[atolVector.length == 1 ? 0 : i];

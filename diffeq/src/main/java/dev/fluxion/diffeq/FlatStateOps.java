@@ -18,6 +18,9 @@ public final class FlatStateOps implements StateOps<double[]> {
     private final int normLength;
     private final int activeLength;
     private int evaluations;
+    /** Stage inputs live only until f reads them (a compiled program copies its arguments), so one array serves all. */
+    private double[] stageScratch;
+    private final boolean scratchStageInputs;
 
     /**
      * @param rhs        the right-hand side
@@ -33,22 +36,29 @@ public final class FlatStateOps implements StateOps<double[]> {
      *                     passive (integrated, never fed back), so stage inputs skip them
      */
     public FlatStateOps(FlatRhs rhs, Shape shape, int normLength, int activeLength) {
+        this(rhs, shape, normLength, activeLength, false);
+    }
+
+    private FlatStateOps(FlatRhs rhs, Shape shape, int normLength, int activeLength, boolean scratchStageInputs) {
         this.rhs = rhs;
         this.shape = shape;
         this.normLength = normLength;
         this.activeLength = activeLength;
+        this.scratchStageInputs = scratchStageInputs;
     }
 
     /** The compiled f with parameters p, for a plain solve of states shaped like shape. */
     public static FlatStateOps of(CompiledFunction f, Tensor p, Shape shape) {
-        CompiledFunction.Runner runner = f.threadRunner();
+        // a runner of its own for the solve, with p bound once (a solve never changes it)
+        CompiledFunction.Runner runner = f.runner().bind(1, p.unsafeData());
         double[] time = new double[1];
-        double[][] args = {null, p.unsafeData(), time};
+        double[][] args = {null, null, time};
+        // the program copies its arguments into its own buffers, so stage inputs may share one array
         return new FlatStateOps((x, t) -> {
             args[0] = x;
             time[0] = t;
             return runner.run(args);
-        }, shape, shape.size());
+        }, shape, shape.size(), shape.size(), true);
     }
 
     @Override public double[] eval(double[] u, double t) {
@@ -64,9 +74,14 @@ public final class FlatStateOps implements StateOps<double[]> {
 
     @Override public double[] combineStageInput(double[] c, double[][] xs) {
         int n = xs[0].length;
-        if (activeLength >= n) return combine(c, xs);
-        double[] out = new double[n];
-        LinearCombination.run(c, xs, out, activeLength);
+        double[] out;
+        if (scratchStageInputs) {
+            if (stageScratch == null) stageScratch = new double[n];
+            out = stageScratch;
+        } else {
+            out = new double[n];
+        }
+        LinearCombination.run(c, xs, out, Math.min(activeLength, n));
         return out;
     }
 

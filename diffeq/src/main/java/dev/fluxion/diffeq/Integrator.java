@@ -54,7 +54,7 @@ public final class Integrator {
         } else {
             throw new IllegalArgumentException("a fixed-step solve needs a step: set SolveOptions.dt(...)");
         }
-        double errOld = ERR_OLD_INIT;
+        double errOldPow = ctl.oldTerm(ERR_OLD_INIT);
         double lastAccepted = Double.NaN;
         int si = 0;          // next stop
         int attempts = 0;
@@ -109,8 +109,8 @@ public final class Integrator {
                 break;
             }
             if (adaptive) {
-                double q = ctl.acceptQ(err, errOld);
-                errOld = Math.max(err, ERR_OLD_INIT);
+                double q = ctl.acceptQ(err, errOldPow);
+                errOldPow = ctl.oldTerm(Math.max(err, ERR_OLD_INIT));
                 double hNew = h / q;
                 if (Math.abs(hNew) > o.dtmax()) hNew = dir * o.dtmax();
                 if (tooSmall(hNew, tnew, o.dtmin()) && !finished) {

@@ -45,11 +45,16 @@ public final class PIController {
     public double qmin() { return qmin; }
     public double qmax() { return qmax; }
 
-    /** Step ratio divisor q for an accepted step (h_new = h / q). */
-    double acceptQ(double err, double errOld) {
+    /** Step ratio divisor q for an accepted step (h_new = h / q), given errOld^β₂ (see {@link #oldTerm}). */
+    double acceptQ(double err, double errOldPow) {
         if (err == 0.0) return 1.0 / qmax;
-        double q = Math.pow(err, beta1) / Math.pow(errOld, beta2) / gamma;
+        double q = Math.pow(err, beta1) / errOldPow / gamma;
         return Math.max(1.0 / qmax, Math.min(1.0 / qmin, q));
+    }
+
+    /** errOld^β₂, computed once per accepted step for the next one. */
+    double oldTerm(double errOld) {
+        return beta2 == 0.0 ? 1.0 : Math.pow(errOld, beta2);
     }
 
     /** Step ratio divisor for a rejected step. */

@@ -192,11 +192,24 @@ public final class ElementwiseOps {
                     default -> { for (int i = 0; i < n; i++) o[i] = apply(code, x, b[i]); }
                 }
             } else if (a.length == n && Broadcasting.isSuffix(sb, so)) {
+                // b repeats along the leading axes ([K, n] ∘ [n]: every dual-lane JVP): block loops, no modulo
                 int m = b.length;
-                for (int i = 0; i < n; i++) o[i] = apply(code, a[i], b[i % m]);
+                switch (code) {
+                    case ADD_ -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = a[base + j] + b[j]; }
+                    case SUB_ -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = a[base + j] - b[j]; }
+                    case MUL_ -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = a[base + j] * b[j]; }
+                    case DIV_ -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = a[base + j] / b[j]; }
+                    default -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = apply(code, a[base + j], b[j]); }
+                }
             } else if (b.length == n && Broadcasting.isSuffix(sa, so)) {
                 int m = a.length;
-                for (int i = 0; i < n; i++) o[i] = apply(code, a[i % m], b[i]);
+                switch (code) {
+                    case ADD_ -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = a[j] + b[base + j]; }
+                    case SUB_ -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = a[j] - b[base + j]; }
+                    case MUL_ -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = a[j] * b[base + j]; }
+                    case DIV_ -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = a[j] / b[base + j]; }
+                    default -> { for (int base = 0; base < n; base += m) for (int j = 0; j < m; j++) o[base + j] = apply(code, a[j], b[base + j]); }
+                }
             } else {
                 if (ia == null && a.length != n) ia = Broadcasting.indexMap(sa, so);
                 if (ib == null && b.length != n) ib = Broadcasting.indexMap(sb, so);

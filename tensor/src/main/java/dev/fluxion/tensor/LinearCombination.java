@@ -61,6 +61,20 @@ public final class LinearCombination extends KernelOp {
         int first = 0;
         while (first < m && c[first] == 0.0) first++;
         if (first == m) { java.util.Arrays.fill(out, 0, n, 0.0); return; }
+        if (n <= SMALL) {
+            // element by element with the sum in a register: for small states (an ODE's few
+            // components) this beats a pass over memory per term; each element adds the same
+            // terms in the same order, so the result is the same bit for bit
+            for (int j = 0; j < n; j++) {
+                double acc = c[first] * x[first][j];
+                for (int i = first + 1; i < m; i++) {
+                    double ci = c[i];
+                    if (ci != 0.0) acc += ci * x[i][j];
+                }
+                out[j] = acc;
+            }
+            return;
+        }
         double c0 = c[first];
         double[] x0 = x[first];
         for (int j = 0; j < n; j++) out[j] = c0 * x0[j];
@@ -71,6 +85,9 @@ public final class LinearCombination extends KernelOp {
             for (int j = 0; j < n; j++) out[j] += ci * xi[j];
         }
     }
+
+    /** Sizes up to which the element-by-element order is used. */
+    private static final int SMALL = 16;
 
     @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
         int live = 0;

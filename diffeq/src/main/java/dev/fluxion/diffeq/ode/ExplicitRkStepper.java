@@ -162,10 +162,12 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
         int ne = errDeps.length;
         double[][] kd = errScratch;
         for (int m = 0; m < ne; m++) kd[m] = ops.values(k[errDeps[m]]);
+        double atol = norm.scalarAtol(), rtol = norm.rtol();
         for (int i = 0; i < n; i++) {
             double e = 0.0;
             for (int m = 0; m < ne; m++) e += errVals[m] * kd[m][i];
-            double r = h * e / norm.scale(i, uu[i], un[i]);
+            double sc = atol == atol ? atol + rtol * Math.max(Math.abs(uu[i]), Math.abs(un[i])) : norm.scale(i, uu[i], un[i]);
+            double r = h * e / sc;
             sum += r * r;
         }
         if (n == 0) return 0.0;
