@@ -1,0 +1,28 @@
+package dev.fluxion.examples;
+
+import java.util.Arrays;
+
+/** Runs an example by name: ./fluxion example NAME [options]. */
+public final class Examples {
+    private Examples() {}
+
+    public static void main(String[] argv) {
+        if (argv.length == 0) {
+            System.out.println("examples: spiral, lotka-volterra, lv-fit, ude, lorenz, java-demo");
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        switch (argv[0]) {
+            case "spiral" -> Spiral.main(rest);
+            case "lotka-volterra", "lv" -> LotkaVolterra.main(rest);
+            case "lv-fit", "lotka-volterra-fit" -> LotkaVolterraFit.main(rest);
+            case "ude" -> UniversalOde.main(rest);
+            case "lorenz" -> LorenzBacksolve.main(rest);
+            case "java-demo", "java" -> JavaDemo.main(rest);
+            default -> {
+                System.err.println("unknown example '" + argv[0] + "'; examples: spiral, lotka-volterra, lv-fit, ude, lorenz, java-demo");
+                System.exit(2);
+            }
+        }
+    }
+}

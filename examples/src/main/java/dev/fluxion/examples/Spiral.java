@@ -1,0 +1,171 @@
+package dev.fluxion.examples;
+
+import dev.fluxion.diffeq.OdeAlgorithm;
+import dev.fluxion.diffeq.OdeProblem;
+import dev.fluxion.diffeq.SolveOptions;
+import dev.fluxion.diffeq.ode.BS3;
+import dev.fluxion.diffeq.ode.DP5;
+import dev.fluxion.diffeq.ode.Tsit5;
+import dev.fluxion.diffeq.ode.Vern7;
+import dev.fluxion.diffeq.ode.Vern9;
+import dev.fluxion.diffeq.sensitivity.BacksolveAdjoint;
+import dev.fluxion.diffeq.sensitivity.ForwardDuals;
+import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
+import dev.fluxion.diffeq.sensitivity.QuadratureAdjoint;
+import dev.fluxion.diffeq.sensitivity.ReverseTape;
+import dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm;
+import dev.fluxion.nn.Activation;
+import dev.fluxion.nn.Chain;
+import dev.fluxion.nn.Dense;
+import dev.fluxion.nn.Layer;
+import dev.fluxion.nn.NeuralODE;
+import dev.fluxion.optim.Adam;
+import dev.fluxion.optim.Progress;
+import dev.fluxion.optim.Trainer;
+import dev.fluxion.optim.TrainingResult;
+import dev.fluxion.tensor.Tensor;
+import org.knowm.xchart.XYChart;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The main job: the seed's neural ODE spiral (DiffEqFlux's release post; Chen et al. 2018). Data
+ * from du = ((u.^3)' A)' with A = [-0.1 2; -2 -0.1], u0 = [2, 0], 30 points on [0, 1.5]; the
+ * model x → x.^3, Dense(2, 50, tanh), Dense(50, 2) inside an ODE solved by Tsit5 and
+ * differentiated by an adjoint; Adam. Prints progress and the final loss, writes a PNG of data
+ * against prediction (and the loss curve).
+ */
+public final class Spiral {
+    private Spiral() {}
+
+    static final String USAGE = """
+            ./fluxion spiral [--iterations 300] [--lr 0.1] [--solver Tsit5|DP5|BS3|Vern7|Vern9]
+                             [--sensealg interpolating|backsolve|quadrature|reverse|forward]
+                             [--rtol 1e-7] [--atol 1e-9] [--seed 0] [--every 10] [--output spiral.png] [--quiet]""";
+
+    /** What a run produced. */
+    record Result(List<Double> losses, double millisPerIteration, Path plot, double[][] data, double[][] prediction) {
+        double finalLoss() { return losses.get(losses.size() - 1); }
+    }
+
+    public static void main(String[] argv) {
+        Args a = new Args(argv);
+        if (a.has("help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        run(a);
+    }
+
+    static Result run(Args a) {
+        int iterations = a.getInt("iterations", 300);
+        double lr = a.getDouble("lr", 0.1);
+        OdeAlgorithm solver = solver(a.get("solver", "Tsit5"));
+        SensitivityAlgorithm sense = sensealg(a.get("sensealg", "interpolating"));
+        double rtol = a.getDouble("rtol", 1e-7), atol = a.getDouble("atol", 1e-9);
+        long seed = a.getInt("seed", 0);
+        int every = a.getInt("every", 10);
+        boolean quiet = a.has("quiet");
+        Path output = Path.of(a.get("output", "spiral.png"));
+
+        double[] ts = SpiralData.times();
+        Tensor u0 = Tensor.of(2.0, 0.0);
+        Tensor data = SpiralData.data();
+
+        SplittableRandom rng = new SplittableRandom(seed);
+        Chain model = Chain.of(Layer.of(x -> x.pow(3.0)),
+                new Dense(2, 50, Activation.TANH, rng),
+                new Dense(50, 2, Activation.IDENTITY, rng));
+        NeuralODE node = new NeuralODE(model, 0.0, 1.5, solver,
+                SolveOptions.defaults().saveat(ts).rtol(rtol).atol(atol).sensealg(sense));
+        if (!quiet) {
+            System.out.printf("Neural ODE spiral: %s, %s, %s, Adam(%s), %d iterations, rtol %.0e, atol %.0e%n",
+                    model.describe(), solver.name(), sense.name(), lr, iterations, rtol, atol);
+        }
+        long start = System.nanoTime();
+        TrainingResult r = Trainer.train(() -> node.apply(u0).minus(data).square().sum(), model.parameters(), new Adam(lr), iterations,
+                (it, loss, ps) -> {
+                    if (!quiet && (it == 1 || it % every == 0 || it == iterations)) {
+                        System.out.printf("iteration %4d  loss %.6f  (%.1f s)%n", it, loss, (System.nanoTime() - start) / 1e9);
+                    }
+                    return false;
+                }, Progress.NEVER);
+        double[][] prediction = rows(node.apply(u0));
+        double finalLoss = node.apply(u0).minus(data).square().sum().item();
+        List<Double> losses = new ArrayList<>(r.losses());
+        losses.add(finalLoss);
+        Path plot = plot(output, ts, rows(data), prediction, losses, solver.name() + ", " + sense.name());
+        if (!quiet) {
+            System.out.printf("final loss %.6f after %d iterations (%s); loss at 0 / 100 / 300: %s / %s / %s%n",
+                    finalLoss, r.iterations(), r.message(), at(losses, 0), at(losses, 100), at(losses, 300));
+            System.out.printf("median %.2f ms per iteration (forward, gradient, Adam step); plot written to %s%n",
+                    r.millisPerIteration(), plot.toAbsolutePath());
+        }
+        return new Result(losses, r.millisPerIteration(), plot, rows(data), prediction);
+    }
+
+    private static String at(List<Double> losses, int i) {
+        return i < losses.size() ? String.format("%.4g", losses.get(i)) : "-";
+    }
+
+    /** The data: the true spiral ODE solved tightly (checked against ../shared/reference/spiral.json in the tests). */
+    static Tensor trueSpiral(double[] ts) {
+        Tensor a = Tensor.of(new double[][] {{-0.1, 2.0}, {-2.0, -0.1}});
+        OdeProblem truth = new OdeProblem((u, p, t) -> u.pow(3.0).matmul(a), Tensor.of(2.0, 0.0), 0.0, 1.5);
+        return truth.solve(new Vern9(), SolveOptions.defaults().saveat(ts).rtol(1e-12).atol(1e-12)).u();
+    }
+
+    static OdeAlgorithm solver(String name) {
+        return switch (name.toLowerCase()) {
+            case "tsit5" -> new Tsit5();
+            case "dp5" -> new DP5();
+            case "bs3" -> new BS3();
+            case "vern7" -> new Vern7();
+            case "vern9" -> new Vern9();
+            default -> throw new IllegalArgumentException("unknown solver '" + name + "' (Tsit5, DP5, BS3, Vern7, Vern9)");
+        };
+    }
+
+    static SensitivityAlgorithm sensealg(String name) {
+        return switch (name.toLowerCase()) {
+            case "interpolating", "interpolatingadjoint" -> new InterpolatingAdjoint();
+            case "interpolating-dense" -> InterpolatingAdjoint.dense();
+            case "backsolve", "backsolveadjoint" -> new BacksolveAdjoint();
+            case "quadrature", "quadratureadjoint" -> new QuadratureAdjoint();
+            case "reverse", "reversetape" -> new ReverseTape();
+            case "forward", "forwardduals" -> new ForwardDuals();
+            default -> throw new IllegalArgumentException("unknown sensealg '" + name
+                    + "' (interpolating, interpolating-dense, backsolve, quadrature, reverse, forward)");
+        };
+    }
+
+    static double[][] rows(Tensor series) {
+        int n = series.dim(0), m = series.size() / n;
+        double[] d = series.toDoubleArray();
+        double[][] r = new double[n][m];
+        for (int i = 0; i < n; i++) System.arraycopy(d, i * m, r[i], 0, m);
+        return r;
+    }
+
+    private static Path plot(Path file, double[] ts, double[][] data, double[][] pred, List<Double> losses, String label) {
+        XYChart series = Plots.chart("Neural ODE spiral (" + label + ")", "t", "u");
+        Plots.points(series, "data u1", ts, Plots.column(data, 0));
+        Plots.points(series, "data u2", ts, Plots.column(data, 1));
+        Plots.line(series, "prediction u1", ts, Plots.column(pred, 0));
+        Plots.line(series, "prediction u2", ts, Plots.column(pred, 1));
+        XYChart phase = Plots.chart("Phase plane", "u1", "u2");
+        Plots.points(phase, "data", Plots.column(data, 0), Plots.column(data, 1));
+        Plots.line(phase, "prediction", Plots.column(pred, 0), Plots.column(pred, 1));
+        XYChart loss = Plots.chart("Training loss", "iteration", "log10 loss");
+        double[] it = new double[losses.size()], lg = new double[losses.size()];
+        for (int i = 0; i < it.length; i++) {
+            it[i] = i;
+            lg[i] = Math.log10(losses.get(i));
+        }
+        Plots.line(loss, "loss", it, lg);
+        return Plots.save(file, List.of(series, phase, loss));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.fluxion.examples.bench;
+
+import dev.fluxion.autodiff.AD;
+import dev.fluxion.autodiff.TensorFunction;
+import dev.fluxion.diffeq.OdeFunction;
+import dev.fluxion.diffeq.OdeProblem;
+import dev.fluxion.diffeq.SolveOptions;
+import dev.fluxion.diffeq.ode.Tsit5;
+import dev.fluxion.diffeq.sensitivity.BacksolveAdjoint;
+import dev.fluxion.diffeq.sensitivity.ForwardDuals;
+import dev.fluxion.diffeq.sensitivity.ForwardSensitivity;
+import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
+import dev.fluxion.diffeq.sensitivity.QuadratureAdjoint;
+import dev.fluxion.diffeq.sensitivity.ReverseTape;
+import dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm;
+import dev.fluxion.examples.LotkaVolterra;
+import dev.fluxion.nn.Activation;
+import dev.fluxion.nn.Chain;
+import dev.fluxion.nn.Dense;
+import dev.fluxion.nn.Flat;
+import dev.fluxion.nn.Layer;
+import dev.fluxion.nn.NeuralODE;
+import dev.fluxion.optim.Adam;
+import dev.fluxion.optim.Progress;
+import dev.fluxion.optim.Trainer;
+import dev.fluxion.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue #4's gradients: (1) the seed's Lotka–Volterra loss Σ over t = 0:0.1:10 of Σ_i (u_i − 1)²
+ * at p = [2.2, 1, 2, 0.4], Tsit5 at rtol = atol = 1e-6, d/dp by every sensitivity method;
+ * (2) the spiral neural ODE loss (x → x³, Dense(2, 50, tanh), Dense(50, 2); 30 saved points;
+ * rtol 1e-7, atol 1e-9), d/dθ of its 252 parameters, at the seed-0 initial parameters and at the
+ * parameters after 300 Adam iterations (where the learned dynamics need about 900 f evaluations
+ * per solve, as torchdiffeq's later iterations do).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class GradientBench {
+    static SensitivityAlgorithm method(String name) {
+        return switch (name) {
+            case "ForwardDuals" -> new ForwardDuals();
+            case "ForwardSensitivity" -> new ForwardSensitivity();
+            case "ReverseTape" -> new ReverseTape();
+            case "BacksolveAdjoint" -> new BacksolveAdjoint();
+            case "InterpolatingAdjoint" -> new InterpolatingAdjoint();
+            case "InterpolatingAdjoint.dense" -> InterpolatingAdjoint.dense();
+            case "QuadratureAdjoint" -> new QuadratureAdjoint();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    @State(Scope.Thread)
+    public static class LotkaVolterraLoss {
+        @Param({"ForwardDuals", "ForwardSensitivity", "ReverseTape", "BacksolveAdjoint", "InterpolatingAdjoint",
+                "InterpolatingAdjoint.dense", "QuadratureAdjoint"})
+        public String method;
+
+        Tensor p;
+        TensorFunction loss;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            p = Tensor.of(2.2, 1.0, 2.0, 0.4);
+            SolveOptions o = SolveOptions.defaults().saveat(0.1).rtol(1e-6).atol(1e-6).sensealg(method(method));
+            OdeProblem prob = LotkaVolterra.problem();
+            loss = q -> prob.remake(q).solve(new Tsit5(), o).u().minus(1.0).square().sum();
+        }
+    }
+
+    @Benchmark
+    public Tensor lotkaVolterra(LotkaVolterraLoss s) {
+        return AD.gradient(s.loss, s.p);
+    }
+
+    @State(Scope.Thread)
+    public static class SpiralLoss {
+        @Param({"ReverseTape", "BacksolveAdjoint", "InterpolatingAdjoint", "InterpolatingAdjoint.dense", "QuadratureAdjoint"})
+        public String method;
+
+        @Param({"initial", "trained"})
+        public String parameters;
+
+        Tensor theta;
+        TensorFunction loss;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Spiral s = Spiral.create(0);
+            if (parameters.equals("trained")) s.train(300);
+            theta = s.flat.flatten();
+            SolveOptions o = Spiral.options().sensealg(method(method));
+            OdeProblem prob = new OdeProblem(s.f, Tensor.of(2.0, 0.0), 0.0, 1.5, theta);
+            loss = q -> prob.remake(q).solve(new Tsit5(), o).u().minus(s.data).square().sum();
+        }
+    }
+
+    @Benchmark
+    public Tensor spiral(SpiralLoss s) {
+        return AD.gradient(s.loss, s.theta);
+    }
+
+    /** The spiral problem with its model as a right-hand side of explicit parameters. */
+    public static final class Spiral {
+        final Chain model;
+        final Flat flat;
+        final OdeFunction f;
+        final Tensor data;
+
+        private Spiral(Chain model) {
+            this.model = model;
+            this.flat = new Flat(model);
+            this.f = (u, p, t) -> model.apply(u, flat.unflatten(p));
+            this.data = dev.fluxion.examples.SpiralData.data();
+        }
+
+        public static Spiral create(long seed) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            return new Spiral(Chain.of(Layer.of(x -> x.pow(3.0)), new Dense(2, 50, Activation.TANH, rng),
+                    new Dense(50, 2, Activation.IDENTITY, rng)));
+        }
+
+        public static SolveOptions options() {
+            return SolveOptions.defaults().saveat(dev.fluxion.examples.SpiralData.times()).rtol(1e-7).atol(1e-9);
+        }
+
+        /** Adam(0.1) for the given iterations, differentiating through the tape (deterministic). */
+        public void train(int iterations) {
+            NeuralODE node = new NeuralODE(model, 0.0, 1.5, new Tsit5(), options().sensealg(new ReverseTape()));
+            Trainer.train(() -> node.apply(Tensor.of(2.0, 0.0)).minus(data).square().sum(), model.parameters(),
+                    new Adam(0.1), iterations, (i, l, ps) -> false, Progress.NEVER);
+        }
+    }
+}
