@@ -103,7 +103,7 @@ final class Program {
         this.kernelArgs = kargs.toArray(new int[0][]);
         this.kernelOut = kout.stream().mapToInt(Integer::intValue).toArray();
         ProgramCodegen.Instr[] all = instrs.toArray(new ProgramCodegen.Instr[0]);
-        this.code = GENERATE ? ProgramCodegen.generate(all) : null;
+        this.code = GENERATE ? ProgramCodegen.generate(all, outputSlot) : null;
         // Generated code reads every buffer through buf[slot] at each run, so when no instruction is
         // left to a kernel (whose operand arrays are fixed per workspace), arguments and results can
         // be the caller's own arrays: no copies in or out.

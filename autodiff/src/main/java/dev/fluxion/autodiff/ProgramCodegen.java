@@ -295,14 +295,20 @@ final class ProgramCodegen {
     private static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Generates the code of a program, or returns null when no instruction gains from it. */
-    static Code generate(Instr[] instrs) {
+    static Code generate(Instr[] instrs, int[] outputSlots) {
         Expr[][] exprs = new Expr[instrs.length][];
         int unrolled = 0;
         for (int k = 0; k < instrs.length; k++) {
-            exprs[k] = expand(instrs[k]);
-            if (exprs[k] != null) unrolled++;
+            Expr[] e = expand(instrs[k]);
+            if (e != null) {
+                // loads name slots from here on, not argument positions, so expressions can move between instructions
+                for (int i = 0; i < e.length; i++) e[i] = absolute(e[i], instrs[k].argSlots());
+                unrolled++;
+            }
+            exprs[k] = e;
         }
         if (unrolled == 0) return null;
+        boolean[] inlined = fuse(instrs, exprs, outputSlots);
         String name = "dev/fluxion/autodiff/GeneratedProgram" + COUNTER.incrementAndGet();
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, "java/lang/Object", new String[] {CODE});
@@ -318,7 +324,7 @@ final class ProgramCodegen {
         List<int[]> parts = new ArrayList<>();
         int start = 0, bytes = 0;
         for (int k = 0; k < instrs.length; k++) {
-            int cost = exprs[k] == null ? 30 : estimate(exprs[k]);
+            int cost = inlined[k] ? 0 : exprs[k] == null ? 30 : estimate(exprs[k]);
             if (bytes + cost > METHOD_BUDGET && k > start) {
                 parts.add(new int[] {start, k});
                 start = k;
@@ -331,7 +337,7 @@ final class ProgramCodegen {
         for (int pi = 0; pi < parts.size(); pi++) {
             MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "part" + pi, desc, null, null);
             mv.visitCode();
-            new Emitter(mv).emit(instrs, exprs, parts.get(pi)[0], parts.get(pi)[1]);
+            new Emitter(mv).emit(instrs, exprs, inlined, parts.get(pi)[0], parts.get(pi)[1]);
             mv.visitInsn(Opcodes.RETURN);
             mv.visitMaxs(0, 0);
             mv.visitEnd();
@@ -358,6 +364,99 @@ final class ProgramCodegen {
         }
     }
 
+    /** The expression with Load(arg, i) rewritten to Load(slot of arg, i). */
+    private static Expr absolute(Expr e, int[] argSlots) {
+        if (e instanceof Load l) return new Load(argSlots[l.arg()], l.index());
+        if (e instanceof Un u) return new Un(u.fn(), absolute(u.x(), argSlots));
+        if (e instanceof Bin b) return new Bin(b.fn(), absolute(b.a(), argSlots), absolute(b.b(), argSlots));
+        if (e instanceof Sel c) return new Sel(absolute(c.c(), argSlots), absolute(c.a(), argSlots), absolute(c.b(), argSlots));
+        return e;
+    }
+
+    /** Largest expression (in nodes) an instruction's element may grow to by fusion. */
+    private static final int FUSE_LIMIT = 64;
+
+    /**
+     * Expression fusion: an unrolled instruction whose result only feeds other unrolled
+     * instructions is not stored at all; its element expressions are substituted where they are
+     * read (x = u[0]; y = x * p[1] becomes y = u[0] * p[1]). The JIT cannot do this itself: a store
+     * to one buffer and a load from another may alias as far as it knows. Slots are written once
+     * (the program is in SSA form), so a substituted expression always reads the values it would
+     * have read. Work is never duplicated: an element is substituted into at most one reader
+     * unless it is a bare load or constant. Rewrites exprs in place; returns which instructions
+     * are no longer emitted.
+     */
+    private static boolean[] fuse(Instr[] instrs, Expr[][] exprs, int[] outputSlots) {
+        int n = instrs.length;
+        Map<Integer, Integer> defOf = new HashMap<>();
+        for (int k = 0; k < n; k++) defOf.put(instrs[k].outSlot(), k);
+        boolean[] blocked = new boolean[n];
+        int[][] reads = new int[n][];
+        for (int k = 0; k < n; k++) if (exprs[k] != null) reads[k] = new int[exprs[k].length];
+        for (int o : outputSlots) {
+            Integer d = defOf.get(o);
+            if (d != null) blocked[d] = true;
+        }
+        for (int k = 0; k < n; k++) {
+            if (exprs[k] == null) {   // a kernel reads its arguments' buffers
+                for (int a : instrs[k].argSlots()) {
+                    Integer d = defOf.get(a);
+                    if (d != null) blocked[d] = true;
+                }
+                continue;
+            }
+            for (Expr e : exprs[k]) countReads(e, defOf, reads);
+        }
+        boolean[] inlined = new boolean[n];
+        Expr[][] value = new Expr[n][];   // the substituted expressions of inlined instructions
+        for (int k = 0; k < n; k++) {
+            if (exprs[k] == null) continue;
+            Expr[] e = exprs[k];
+            for (int i = 0; i < e.length; i++) e[i] = substitute(e[i], defOf, inlined, value);
+            if (blocked[k] || defOf.get(instrs[k].outSlot()) != k) continue;
+            boolean ok = true;
+            for (int i = 0; i < e.length && ok; i++) {
+                boolean leaf = e[i] instanceof Load || e[i] instanceof Const;
+                ok = (leaf || reads[k][i] <= 1) && size(e[i]) <= 3 * FUSE_LIMIT;
+            }
+            if (ok) {
+                inlined[k] = true;
+                value[k] = e;
+            }
+        }
+        return inlined;
+    }
+
+    private static void countReads(Expr e, Map<Integer, Integer> defOf, int[][] reads) {
+        if (e instanceof Load l) {
+            Integer d = defOf.get(l.arg());
+            if (d != null && reads[d] != null) reads[d][l.index()]++;
+        } else if (e instanceof Un u) {
+            countReads(u.x(), defOf, reads);
+        } else if (e instanceof Bin b) {
+            countReads(b.a(), defOf, reads);
+            countReads(b.b(), defOf, reads);
+        } else if (e instanceof Sel c) {
+            countReads(c.c(), defOf, reads);
+            countReads(c.a(), defOf, reads);
+            countReads(c.b(), defOf, reads);
+        }
+    }
+
+    private static Expr substitute(Expr e, Map<Integer, Integer> defOf, boolean[] inlined, Expr[][] value) {
+        if (e instanceof Load l) {
+            Integer d = defOf.get(l.arg());
+            return d != null && inlined[d] ? value[d][l.index()] : e;
+        }
+        if (e instanceof Un u) return new Un(u.fn(), substitute(u.x(), defOf, inlined, value));
+        if (e instanceof Bin b) return new Bin(b.fn(), substitute(b.a(), defOf, inlined, value), substitute(b.b(), defOf, inlined, value));
+        if (e instanceof Sel c) {
+            return new Sel(substitute(c.c(), defOf, inlined, value), substitute(c.a(), defOf, inlined, value),
+                    substitute(c.b(), defOf, inlined, value));
+        }
+        return e;
+    }
+
     private static int estimate(Expr[] e) {
         int b = 0;
         for (Expr x : e) b += 8 + size(x);
@@ -381,9 +480,10 @@ final class ProgramCodegen {
 
         Emitter(MethodVisitor mv) { this.mv = mv; }
 
-        void emit(Instr[] instrs, Expr[][] exprs, int from, int to) {
+        void emit(Instr[] instrs, Expr[][] exprs, boolean[] inlined, int from, int to) {
             for (int k = from; k < to; k++) {
                 Instr in = instrs[k];
+                if (inlined[k]) continue;
                 if (exprs[k] == null) {
                     // kernels[k].run(args[k], buf[out])
                     mv.visitVarInsn(Opcodes.ALOAD, 2);
@@ -400,7 +500,7 @@ final class ProgramCodegen {
                 for (int i = 0; i < e.length; i++) {
                     array(in.outSlot());
                     pushInt(i);
-                    expr(e[i], in.argSlots());
+                    expr(e[i]);
                     mv.visitInsn(Opcodes.DASTORE);
                 }
             }
@@ -422,9 +522,9 @@ final class ProgramCodegen {
             slotLocal.put(slot, l);
         }
 
-        private void expr(Expr e, int[] argSlots) {
+        private void expr(Expr e) {
             if (e instanceof Load l) {
-                array(argSlots[l.arg()]);
+                array(l.arg());
                 pushInt(l.index());
                 mv.visitInsn(Opcodes.DALOAD);
             } else if (e instanceof Const c) {
@@ -433,7 +533,7 @@ final class ProgramCodegen {
                 else if (v == 1.0) mv.visitInsn(Opcodes.DCONST_1);
                 else mv.visitLdcInsn(v);
             } else if (e instanceof Un u) {
-                expr(u.x(), argSlots);
+                expr(u.x());
                 switch (u.fn()) {
                     case "dneg" -> mv.visitInsn(Opcodes.DNEG);
                     case "square" -> {
@@ -443,8 +543,8 @@ final class ProgramCodegen {
                     default -> call(u.fn(), "(D)D");
                 }
             } else if (e instanceof Bin b) {
-                expr(b.a(), argSlots);
-                expr(b.b(), argSlots);
+                expr(b.a());
+                expr(b.b());
                 switch (b.fn()) {
                     case "dadd" -> mv.visitInsn(Opcodes.DADD);
                     case "dsub" -> mv.visitInsn(Opcodes.DSUB);
@@ -454,9 +554,9 @@ final class ProgramCodegen {
                 }
             } else {
                 Sel s = (Sel) e;
-                expr(s.c(), argSlots);
-                expr(s.a(), argSlots);
-                expr(s.b(), argSlots);
+                expr(s.c());
+                expr(s.a());
+                expr(s.b());
                 call(MF + ".select", "(DDD)D");
             }
         }

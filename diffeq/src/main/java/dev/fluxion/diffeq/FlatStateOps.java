@@ -85,6 +85,43 @@ public final class FlatStateOps implements StateOps<double[]> {
         return out;
     }
 
+    /**
+     * The sum straight over the arrays, in {@link LinearCombination#run}'s order (u first, then each
+     * nonzero term; small states element by element, larger ones term by term), so the numbers are
+     * those of the tensor path bit for bit, without building coefficient and operand arrays.
+     */
+    @Override public double[] rkSum(double[] u, double h, double[] a, int[] deps, double[][] k, boolean stageInput) {
+        int n = u.length;
+        double[] out;
+        if (stageInput && scratchStageInputs) {
+            if (stageScratch == null) stageScratch = new double[n];
+            out = stageScratch;
+        } else {
+            out = new double[n];
+        }
+        int len = stageInput ? Math.min(activeLength, n) : n;
+        int terms = deps.length;
+        if (len <= LinearCombination.SMALL) {
+            for (int i = 0; i < len; i++) {
+                double acc = u[i];
+                for (int m = 0; m < terms; m++) {
+                    double c = h * a[m];
+                    if (c != 0.0) acc += c * k[deps[m]][i];
+                }
+                out[i] = acc;
+            }
+            return out;
+        }
+        System.arraycopy(u, 0, out, 0, len);
+        for (int m = 0; m < terms; m++) {
+            double c = h * a[m];
+            if (c == 0.0) continue;
+            double[] x = k[deps[m]];
+            for (int i = 0; i < len; i++) out[i] += c * x[i];
+        }
+        return out;
+    }
+
     @Override public double[] values(double[] x) { return x; }
 
     @Override public int normLength() { return normLength; }

@@ -21,6 +21,13 @@ public interface StateOps<S> {
      */
     default S combineStageInput(double[] c, S[] xs) { return combine(c, xs); }
 
+    /**
+     * The Runge–Kutta sum u + h Σ_m a_m k[deps_m] as one fused combination, with the terms added in
+     * that order (so every implementation computes the same numbers). A stage input (stageInput:
+     * read by f at once, never kept) may skip passive components and reuse its storage.
+     */
+    S rkSum(S u, double h, double[] a, int[] deps, S[] k, boolean stageInput);
+
     /** The primal values of x (read-only), for step control. */
     double[] values(S x);
 

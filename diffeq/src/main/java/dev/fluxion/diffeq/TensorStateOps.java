@@ -25,6 +25,35 @@ public final class TensorStateOps implements StateOps<Tensor> {
         return Tensor.linearCombination(c, xs);
     }
 
+    // Coefficient and operand arrays reused across sums (one solve, one thread): the combination
+    // op copies what it keeps.
+    private double[][] coefScratch = new double[8][];
+    private Tensor[][] operandScratch = new Tensor[8][];
+
+    @Override public Tensor rkSum(Tensor u, double h, double[] a, int[] deps, Tensor[] k, boolean stageInput) {
+        int m = 1;
+        for (int j = 0; j < deps.length; j++) if (h * a[j] != 0.0) m++;   // zero terms would still cost a VJP
+        if (m >= coefScratch.length) {
+            coefScratch = java.util.Arrays.copyOf(coefScratch, 2 * m);
+            operandScratch = java.util.Arrays.copyOf(operandScratch, 2 * m);
+        }
+        double[] c = coefScratch[m];
+        Tensor[] xs = operandScratch[m];
+        if (c == null) {
+            coefScratch[m] = c = new double[m];
+            operandScratch[m] = xs = new Tensor[m];
+        }
+        c[0] = 1.0;
+        xs[0] = u;
+        for (int j = 0, i = 1; j < deps.length; j++) {
+            double cj = h * a[j];
+            if (cj == 0.0) continue;
+            c[i] = cj;
+            xs[i++] = k[deps[j]];
+        }
+        return stageInput ? combineStageInput(c, xs) : combine(c, xs);
+    }
+
     @Override public double[] values(Tensor x) { return x.unsafeData(); }
 
     @Override public Tensor tensor(Tensor x) { return x; }

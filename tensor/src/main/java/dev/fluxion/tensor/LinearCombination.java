@@ -86,8 +86,8 @@ public final class LinearCombination extends KernelOp {
         }
     }
 
-    /** Sizes up to which the element-by-element order is used. */
-    private static final int SMALL = 16;
+    /** Sizes up to which the element-by-element order is used (other kernels summing in this op's order read it). */
+    public static final int SMALL = 16;
 
     @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
         int live = 0;

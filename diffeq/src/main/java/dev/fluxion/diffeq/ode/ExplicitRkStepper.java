@@ -27,12 +27,11 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     private final double[] errVals;
     private final RkInterpolant interp;
     private final boolean firstExtraIsFnew;
-    // Scratch reused across steps (one stepper per solve, one thread): every StateOps.combine either
-    // consumes the coefficients and operands at once or copies them (the AD op clones them).
-    private final double[][] coefScratch;
-    private final S[][] operandScratch;
-    private final double[][] errScratch;
-    private double[] weightScratch;
+    private final int[][] extraDeps;      // nonzero coefficients of the interpolant's extra stages
+    private final double[][] extraA;
+    // Scratch reused across steps (one stepper per solve, one thread), primitive arrays only.
+    private final double[] weightScratch;
+    private final int[] allStages;        // 0, 1, ..., s + e − 1
 
     public ExplicitRkStepper(ExplicitRkTableau tab, StateOps<S> ops, PIController controller) {
         this.tab = tab;
@@ -42,32 +41,19 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
         this.stageDeps = new int[s][];
         this.stageA = new double[s][];
         for (int i = 0; i < s; i++) {
-            int nz = 0;
-            for (int j = 0; j < i; j++) if (tab.a(i, j) != 0.0) nz++;
-            stageDeps[i] = new int[nz];
-            stageA[i] = new double[nz];
-            for (int j = 0, m = 0; j < i; j++) {
-                if (tab.a(i, j) != 0.0) {
-                    stageDeps[i][m] = j;
-                    stageA[i][m++] = tab.a(i, j);
-                }
-            }
+            double[] row = new double[i];
+            for (int j = 0; j < i; j++) row[j] = tab.a(i, j);
+            stageDeps[i] = nonzeroIndices(row);
+            stageA[i] = nonzeroValues(row);
         }
-        int nb = 0;
-        for (int j = 0; j < s; j++) if (tab.b(j) != 0.0) nb++;
-        bDeps = new int[nb];
-        bVals = new double[nb];
-        for (int j = 0, m = 0; j < s; j++) if (tab.b(j) != 0.0) { bDeps[m] = j; bVals[m++] = tab.b(j); }
-        if (tab.adaptive()) {
-            int ne = 0;
-            for (int j = 0; j < s; j++) if (tab.btilde(j) != 0.0) ne++;
-            errDeps = new int[ne];
-            errVals = new double[ne];
-            for (int j = 0, m = 0; j < s; j++) if (tab.btilde(j) != 0.0) { errDeps[m] = j; errVals[m++] = tab.btilde(j); }
-        } else {
-            errDeps = new int[0];
-            errVals = new double[0];
-        }
+        double[] b = new double[s];
+        for (int j = 0; j < s; j++) b[j] = tab.b(j);
+        bDeps = nonzeroIndices(b);
+        bVals = nonzeroValues(b);
+        double[] bt = new double[tab.adaptive() ? s : 0];
+        for (int j = 0; j < bt.length; j++) bt[j] = tab.btilde(j);
+        errDeps = nonzeroIndices(bt);
+        errVals = nonzeroValues(bt);
         this.interp = tab.interpolant();
         boolean fnewFirst = false;
         if (interp != null && interp.extraStages() > 0 && interp.cExtra(0) == 1.0) {
@@ -76,24 +62,32 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
             for (int j = 0; j < s; j++) if (row[j] != tab.b(j)) { fnewFirst = false; break; }
         }
         this.firstExtraIsFnew = fnewFirst;
-        int maxTerms = s + 1 + (interp == null ? 0 : interp.extraStages());
-        this.coefScratch = new double[maxTerms + 1][];
-        this.operandScratch = newOperandScratch(ops, maxTerms + 1);
-        this.errScratch = new double[errDeps.length][];
+        int e = interp == null ? 0 : interp.extraStages();
+        this.extraDeps = new int[e][];
+        this.extraA = new double[e][];
+        for (int r = 0; r < e; r++) {
+            extraDeps[r] = nonzeroIndices(interp.aExtraRow(r));
+            extraA[r] = nonzeroValues(interp.aExtraRow(r));
+        }
+        int total = s + e;
+        this.weightScratch = new double[total];
+        this.allStages = java.util.stream.IntStream.range(0, total).toArray();
     }
 
-    @SuppressWarnings("unchecked")
-    private static <S> S[][] newOperandScratch(StateOps<S> ops, int n) {
-        S[][] a = (S[][]) java.lang.reflect.Array.newInstance(ops.newArray(0).getClass(), n);
-        for (int i = 0; i < n; i++) a[i] = ops.newArray(i);
-        return a;
+    private static int[] nonzeroIndices(double[] row) {
+        int nz = 0;
+        for (double x : row) if (x != 0.0) nz++;
+        int[] d = new int[nz];
+        for (int j = 0, m = 0; j < row.length; j++) if (row[j] != 0.0) d[m++] = j;
+        return d;
     }
 
-    /** Scratch coefficient and operand arrays of length n. */
-    private double[] coef(int n) {
-        double[] c = coefScratch[n];
-        if (c == null) coefScratch[n] = c = new double[n];
-        return c;
+    private static double[] nonzeroValues(double[] row) {
+        int nz = 0;
+        for (double x : row) if (x != 0.0) nz++;
+        double[] v = new double[nz];
+        for (int j = 0, m = 0; j < row.length; j++) if (row[j] != 0.0) v[m++] = row[j];
+        return v;
     }
 
     @Override public int order() { return tab.order(); }
@@ -108,30 +102,12 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
 
     /** A stage input u + h Σ coef_m k[deps_m] (passive components may be skipped). */
     private S combineStage(S u, double h, int[] deps, double[] coef, S[] k) {
-        if (deps.length == 0) return u;
-        double[] c = coef(deps.length + 1);
-        S[] xs = operandScratch[deps.length + 1];
-        c[0] = 1.0;
-        xs[0] = u;
-        for (int m = 0; m < deps.length; m++) {
-            c[m + 1] = h * coef[m];
-            xs[m + 1] = k[deps[m]];
-        }
-        return ops.combineStageInput(c, xs);
+        return deps.length == 0 ? u : ops.rkSum(u, h, coef, deps, k, true);
     }
 
     /** u + h Σ coef_m k[deps_m]. */
     private S combine(S u, double h, int[] deps, double[] coef, S[] k) {
-        if (deps.length == 0) return u;
-        double[] c = coef(deps.length + 1);
-        S[] xs = operandScratch[deps.length + 1];
-        c[0] = 1.0;
-        xs[0] = u;
-        for (int m = 0; m < deps.length; m++) {
-            c[m + 1] = h * coef[m];
-            xs[m + 1] = k[deps[m]];
-        }
-        return ops.combine(c, xs);
+        return deps.length == 0 ? u : ops.rkSum(u, h, coef, deps, k, false);
     }
 
     @Override public Step<S> attempt(double t, S u, S fu, double h, ErrorNorm norm) {
@@ -158,19 +134,17 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     private double error(S u, S unew, S[] k, double h, ErrorNorm norm) {
         double[] uu = ops.values(u), un = ops.values(unew);
         int n = ops.normLength();
-        double sum = 0.0;
+        if (n == 0) return 0.0;
         int ne = errDeps.length;
-        double[][] kd = errScratch;
-        for (int m = 0; m < ne; m++) kd[m] = ops.values(k[errDeps[m]]);
         double atol = norm.scalarAtol(), rtol = norm.rtol();
+        double sum = 0.0;
         for (int i = 0; i < n; i++) {
             double e = 0.0;
-            for (int m = 0; m < ne; m++) e += errVals[m] * kd[m][i];
+            for (int m = 0; m < ne; m++) e += errVals[m] * ops.values(k[errDeps[m]])[i];
             double sc = atol == atol ? atol + rtol * Math.max(Math.abs(uu[i]), Math.abs(un[i])) : norm.scale(i, uu[i], un[i]);
             double r = h * e / sc;
             sum += r * r;
         }
-        if (n == 0) return 0.0;
         double est = Math.sqrt(sum / n);
         return Double.isFinite(est) ? est : Double.NaN;
     }
@@ -182,22 +156,9 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     @Override public S interpolate(Step<S> step, double theta) {
         if (interp == null) return hermite(step, theta);
         S[] all = stagesForInterpolation(step);
-        if (weightScratch == null) weightScratch = new double[all.length];
         double[] w = weightScratch;
         interp.weights(theta, w);
-        int nz = 0;
-        for (double x : w) if (x != 0.0) nz++;
-        double[] c = coef(nz + 1);
-        S[] xs = operandScratch[nz + 1];
-        c[0] = 1.0;
-        xs[0] = step.u;
-        for (int i = 0, m = 1; i < all.length; i++) {
-            if (w[i] != 0.0) {
-                c[m] = step.h * w[i];
-                xs[m++] = all[i];
-            }
-        }
-        return ops.combine(c, xs);
+        return ops.rkSum(step.u, step.h, w, allStages, all, false);   // zero weights are skipped
     }
 
     /** The step's stages plus the interpolant's extra stages, computed once per step on demand. */
@@ -215,13 +176,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
                 all[i] = step.fnew;
                 continue;
             }
-            double[] row = interp.aExtraRow(r);
-            int nz = 0;
-            for (double x : row) if (x != 0.0) nz++;
-            int[] deps = new int[nz];
-            double[] coef = new double[nz];
-            for (int j = 0, m = 0; j < row.length; j++) if (row[j] != 0.0) { deps[m] = j; coef[m++] = row[j]; }
-            S ui = combine(step.u, step.h, deps, coef, all);
+            S ui = combineStage(step.u, step.h, extraDeps[r], extraA[r], all);
             all[i] = ops.eval(ui, step.t + interp.cExtra(r) * step.h);
         }
         step.extra = all;
