@@ -32,6 +32,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     // Scratch reused across steps (one stepper per solve, one thread), primitive arrays only.
     private final double[] weightScratch;
     private final int[] allStages;        // 0, 1, ..., s + e − 1
+    private final double[][] errScratch;
 
     public ExplicitRkStepper(ExplicitRkTableau tab, StateOps<S> ops, PIController controller) {
         this.tab = tab;
@@ -72,6 +73,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
         int total = s + e;
         this.weightScratch = new double[total];
         this.allStages = java.util.stream.IntStream.range(0, total).toArray();
+        this.errScratch = new double[errDeps.length][];
     }
 
     private static int[] nonzeroIndices(double[] row) {
@@ -136,11 +138,13 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
         int n = ops.normLength();
         if (n == 0) return 0.0;
         int ne = errDeps.length;
+        double[][] kd = errScratch;   // a handful of reference stores per step; the loop below reads plain arrays
+        for (int m = 0; m < ne; m++) kd[m] = ops.values(k[errDeps[m]]);
         double atol = norm.scalarAtol(), rtol = norm.rtol();
         double sum = 0.0;
         for (int i = 0; i < n; i++) {
             double e = 0.0;
-            for (int m = 0; m < ne; m++) e += errVals[m] * ops.values(k[errDeps[m]])[i];
+            for (int m = 0; m < ne; m++) e += errVals[m] * kd[m][i];
             double sc = atol == atol ? atol + rtol * Math.max(Math.abs(uu[i]), Math.abs(un[i])) : norm.scale(i, uu[i], un[i]);
             double r = h * e / sc;
             sum += r * r;
