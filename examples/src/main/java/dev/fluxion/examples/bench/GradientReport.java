@@ -1,0 +1,35 @@
+package dev.fluxion.examples.bench;
+
+import dev.fluxion.autodiff.AD;
+
+/**
+ * The accuracy beside {@link GradientBench}'s timings: for each sensitivity method, the Lotka–Volterra
+ * gradient at rtol = atol = 1e-6 against the reference of ../shared/peers/FIGURES.md (forward
+ * sensitivities at 1e-12), as the peers' table reports it (largest relative error over d/dp).
+ */
+public final class GradientReport {
+    private GradientReport() {}
+
+    /** d/dp of the loss at p = [2.2, 1, 2, 0.4], forward sensitivities at 1e-12. */
+    static final double[] REFERENCE = {601.34536375, -3491.26113668, 4808.88725654, -30427.98634055};
+
+    public static void main(String[] args) {
+        System.out.println("| sensealg | loss | dL/dp | max rel. error |");
+        System.out.println("| --- | ---: | --- | ---: |");
+        for (String m : new String[] {"ForwardDuals", "ForwardSensitivity", "ReverseTape", "BacksolveAdjoint",
+                "InterpolatingAdjoint", "InterpolatingAdjoint.dense", "QuadratureAdjoint"}) {
+            GradientBench.LotkaVolterraLoss s = new GradientBench.LotkaVolterraLoss();
+            s.method = m;
+            s.setUp();
+            double loss = s.loss.apply(s.p).item();
+            double[] g = AD.gradient(s.loss, s.p).toDoubleArray();
+            double worst = 0;
+            StringBuilder gs = new StringBuilder();
+            for (int i = 0; i < g.length; i++) {
+                worst = Math.max(worst, Math.abs(g[i] - REFERENCE[i]) / Math.abs(REFERENCE[i]));
+                gs.append(i == 0 ? "" : ", ").append(String.format("%.4f", g[i]));
+            }
+            System.out.printf("| %s | %.6f | [%s] | %.1e |%n", m, loss, gs, worst);
+        }
+    }
+}
