@@ -18,7 +18,7 @@ public final class FlatStateOps implements StateOps<double[]> {
     private final int normLength;
     private final int activeLength;
     private int evaluations;
-    /** Stage inputs live only until f reads them (a compiled program copies its arguments), so one array serves all. */
+    /** Stage inputs live only until f has read them (a compiled program reads its arguments only while it runs), so one array serves all. */
     private double[] stageScratch;
     private final boolean scratchStageInputs;
 
@@ -53,7 +53,7 @@ public final class FlatStateOps implements StateOps<double[]> {
         CompiledFunction.Runner runner = f.runner().bind(1, p.unsafeData());
         double[] time = new double[1];
         double[][] args = {null, null, time};
-        // the program copies its arguments into its own buffers, so stage inputs may share one array
+        // the program reads its arguments only while it runs, so stage inputs may share one array
         return new FlatStateOps((x, t) -> {
             args[0] = x;
             time[0] = t;
@@ -69,19 +69,6 @@ public final class FlatStateOps implements StateOps<double[]> {
     @Override public double[] combine(double[] c, double[][] xs) {
         double[] out = new double[xs[0].length];
         LinearCombination.run(c, xs, out);
-        return out;
-    }
-
-    @Override public double[] combineStageInput(double[] c, double[][] xs) {
-        int n = xs[0].length;
-        double[] out;
-        if (scratchStageInputs) {
-            if (stageScratch == null) stageScratch = new double[n];
-            out = stageScratch;
-        } else {
-            out = new double[n];
-        }
-        LinearCombination.run(c, xs, out, Math.min(activeLength, n));
         return out;
     }
 

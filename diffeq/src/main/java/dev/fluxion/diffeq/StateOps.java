@@ -12,14 +12,8 @@ public interface StateOps<S> {
     /** f(u, p, t), counted. */
     S eval(S u, double t);
 
-    /** Σ c_i x_i (the stage sums; structural zeros of c are skipped). */
+    /** Σ c_i x_i (structural zeros of c are skipped). */
     S combine(double[] c, S[] xs);
-
-    /**
-     * A stage input Σ c_i x_i, of which only the components f reads need be right: a state with
-     * passive components (an adjoint's parameter gradient, which nothing depends on) skips them.
-     */
-    default S combineStageInput(double[] c, S[] xs) { return combine(c, xs); }
 
     /**
      * The Runge–Kutta sum u + h Σ_m a_m k[deps_m] as one fused combination, with the terms added in

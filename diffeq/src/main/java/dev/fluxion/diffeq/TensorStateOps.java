@@ -51,7 +51,7 @@ public final class TensorStateOps implements StateOps<Tensor> {
             c[i] = cj;
             xs[i++] = k[deps[j]];
         }
-        return stageInput ? combineStageInput(c, xs) : combine(c, xs);
+        return combine(c, xs);   // a tensor state has no passive components to skip
     }
 
     @Override public double[] values(Tensor x) { return x.unsafeData(); }
