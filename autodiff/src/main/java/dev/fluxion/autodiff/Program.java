@@ -145,6 +145,9 @@ final class Program {
             }
         }
 
+        /** Direct mode: copies of arguments given at an offset (see run(inputs, offsets)). */
+        private final double[][] staging = new double[inputSlot.length][];
+
         /** Arguments bound once (a solve's parameters): run() leaves their buffers alone. */
         private final boolean[] bound = new boolean[inputSlot.length];
 
@@ -180,13 +183,23 @@ final class Program {
 
         /** As run, argument i read from inputs[i] starting at offsets[i] (views into larger arrays). */
         void run(double[][] inputs, int[] offsets) {
-            if (directIO) {   // arguments must start at 0 to be passed by reference: copy the others into fresh buffers
-                double[][] copy = new double[inputs.length][];
-                for (int i = 0; i < inputs.length; i++) {
-                    if (offsets[i] == 0 && inputs[i].length == slotSize[inputSlot[i]]) copy[i] = inputs[i];
-                    else copy[i] = java.util.Arrays.copyOfRange(inputs[i], offsets[i], offsets[i] + slotSize[inputSlot[i]]);
+            if (directIO) {
+                // The generated code reads indices below the slot's size only, so an argument starting
+                // at 0 is passed by reference however long its array; the others are copied into a
+                // staging array of the workspace's own.
+                for (int i = 0; i < inputSlot.length; i++) {
+                    if (bound[i]) continue;
+                    int size = slotSize[inputSlot[i]];
+                    if (offsets[i] == 0 && inputs[i].length >= size) {
+                        buf[inputSlot[i]] = inputs[i];
+                    } else {
+                        if (staging[i] == null) staging[i] = new double[size];
+                        System.arraycopy(inputs[i], offsets[i], staging[i], 0, size);
+                        buf[inputSlot[i]] = staging[i];
+                    }
                 }
-                run(copy);
+                for (int o = 0; o < outputSlot.length; o++) buf[outputSlot[o]] = new double[slotSize[outputSlot[o]]];
+                code.run(buf, args, kernels);
                 return;
             }
             for (int i = 0; i < inputSlot.length; i++) {

@@ -21,6 +21,9 @@ public final class FlatStateOps implements StateOps<double[]> {
     /** Stage inputs live only until f has read them (a compiled program reads its arguments only while it runs), so one array serves all. */
     private double[] stageScratch;
     private final boolean scratchStageInputs;
+    /** rkSum's nonzero coefficients and the stages they multiply. */
+    private double[] coefs = new double[0];
+    private int[] liveStages = new int[0];
 
     /**
      * @param rhs        the right-hand side
@@ -88,13 +91,34 @@ public final class FlatStateOps implements StateOps<double[]> {
         }
         int len = stageInput ? Math.min(activeLength, n) : n;
         int terms = deps.length;
-        if (len <= LinearCombination.SMALL) {
+        if (len <= 3) {   // a state of a few components: nothing to hoist
             for (int i = 0; i < len; i++) {
                 double acc = u[i];
                 for (int m = 0; m < terms; m++) {
                     double c = h * a[m];
                     if (c != 0.0) acc += c * k[deps[m]][i];
                 }
+                out[i] = acc;
+            }
+            return out;
+        }
+        if (len <= LinearCombination.SMALL) {
+            // the nonzero coefficients h·a_m once, then each element with its sum in a register
+            if (coefs.length < terms) {
+                coefs = new double[terms];
+                liveStages = new int[terms];
+            }
+            int live = 0;
+            for (int m = 0; m < terms; m++) {
+                double c = h * a[m];
+                if (c != 0.0) {
+                    coefs[live] = c;
+                    liveStages[live++] = deps[m];
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                double acc = u[i];
+                for (int m = 0; m < live; m++) acc += coefs[m] * k[liveStages[m]][i];
                 out[i] = acc;
             }
             return out;
