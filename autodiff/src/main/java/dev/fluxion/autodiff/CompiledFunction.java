@@ -144,6 +144,12 @@ public final class CompiledFunction extends Op {
         /** As run, argument i read from args[i] starting at offsets[i]. */
         public void run(double[][] args, int[] offsets) { ws.run(args, offsets); }
 
+        /** Fixes argument i to value for every later run (see {@link Runner#bind}); args[i] is then ignored. */
+        public MultiRunner bind(int i, double[] value) {
+            ws.bind(i, value);
+            return this;
+        }
+
         /** A fresh copy of output i of the last run. */
         public double[] output(int i) { return ws.output(i); }
 

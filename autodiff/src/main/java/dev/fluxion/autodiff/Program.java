@@ -203,6 +203,7 @@ final class Program {
                 return;
             }
             for (int i = 0; i < inputSlot.length; i++) {
+                if (bound[i]) continue;
                 double[] dst = buf[inputSlot[i]];
                 System.arraycopy(inputs[i], offsets[i], dst, 0, dst.length);
             }

@@ -32,10 +32,16 @@ final class JvpEvaluator implements FlatRhs {
         this.lanes = lanes;
         this.pLanes = pLanes;
         boolean[] mask = {true, pLanes != null, false};
-        this.runner = cf == null ? null
+        // p and its lanes are fixed for the evaluator's life: bound once, not copied in at every evaluation
+        CompiledFunction.MultiRunner r = cf == null ? null
                 : cf.jvpRunner(lanes, mask, Tensor.zeros(uShape), p, Tensor.scalar(0.0));
-        this.args = pLanes != null ? new double[][] {null, p.unsafeData(), time, null, pLanes}
-                : new double[][] {null, p.unsafeData(), time, null};
+        if (r != null) {
+            r.bind(1, p.unsafeData());
+            if (pLanes != null) r.bind(4, pLanes);
+        }
+        this.runner = r;
+        this.args = pLanes != null ? new double[][] {null, null, time, null, null}
+                : new double[][] {null, null, time, null};
         this.offsets = pLanes != null ? new int[] {0, 0, 0, n, 0} : new int[] {0, 0, 0, n};
     }
 

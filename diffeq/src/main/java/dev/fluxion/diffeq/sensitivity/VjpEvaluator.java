@@ -29,9 +29,11 @@ final class VjpEvaluator {
         this.uShape = uShape;
         this.needU = needU;
         this.needP = needP;
-        this.runner = cf == null ? null
+        // p is fixed for the evaluator's life: bound once, not copied in at every evaluation
+        CompiledFunction.MultiRunner r = cf == null ? null
                 : cf.vjpRunner(new boolean[] {needU, needP, false}, Tensor.zeros(uShape), p, Tensor.scalar(0.0));
-        this.args = new double[][] {null, p.unsafeData(), time, null};
+        this.runner = r == null ? null : r.bind(1, p.unsafeData());
+        this.args = new double[][] {null, null, time, null};
     }
 
     int evaluations() { return evaluations; }
