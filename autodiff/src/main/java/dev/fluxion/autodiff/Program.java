@@ -159,54 +159,42 @@ final class Program {
             bound[i] = true;
         }
 
+        /** Every argument read from position 0. */
+        private final int[] zeroOffsets = new int[inputSlot.length];
+
         /** Copies the arguments in (except bound ones) and runs every kernel. */
         void run(double[][] inputs) {
-            if (directIO) {
-                for (int i = 0; i < inputSlot.length; i++) if (!bound[i]) buf[inputSlot[i]] = inputs[i];
-                for (int o = 0; o < outputSlot.length; o++) buf[outputSlot[o]] = new double[slotSize[outputSlot[o]]];
-                code.run(buf, args, kernels);
-                return;
-            }
-            for (int i = 0; i < inputSlot.length; i++) {
-                if (bound[i]) continue;
-                double[] src = inputs[i];
-                double[] dst = buf[inputSlot[i]];
-                int len = src.length;
-                if (len <= 8) {   // System.arraycopy's fixed cost dominates tiny copies
-                    for (int j = 0; j < len; j++) dst[j] = src[j];
-                } else {
-                    System.arraycopy(src, 0, dst, 0, len);
-                }
-            }
-            execute();
+            run(inputs, zeroOffsets);
         }
 
-        /** As run, argument i read from inputs[i] starting at offsets[i] (views into larger arrays). */
+        /**
+         * As run, argument i read from inputs[i] starting at offsets[i] (views into larger arrays).
+         * In direct mode the generated code reads indices below a slot's size only, so an argument
+         * starting at 0 is passed by reference however long its array; one at an offset is copied
+         * into a staging array of the workspace's own, and every run's results are fresh arrays.
+         */
         void run(double[][] inputs, int[] offsets) {
-            if (directIO) {
-                // The generated code reads indices below the slot's size only, so an argument starting
-                // at 0 is passed by reference however long its array; the others are copied into a
-                // staging array of the workspace's own.
-                for (int i = 0; i < inputSlot.length; i++) {
-                    if (bound[i]) continue;
-                    int size = slotSize[inputSlot[i]];
-                    if (offsets[i] == 0 && inputs[i].length >= size) {
-                        buf[inputSlot[i]] = inputs[i];
-                    } else {
-                        if (staging[i] == null) staging[i] = new double[size];
-                        System.arraycopy(inputs[i], offsets[i], staging[i], 0, size);
-                        buf[inputSlot[i]] = staging[i];
-                    }
-                }
-                for (int o = 0; o < outputSlot.length; o++) buf[outputSlot[o]] = new double[slotSize[outputSlot[o]]];
-                code.run(buf, args, kernels);
-                return;
-            }
             for (int i = 0; i < inputSlot.length; i++) {
                 if (bound[i]) continue;
+                int size = slotSize[inputSlot[i]];
+                double[] src = inputs[i];
+                int off = offsets[i];
+                if (directIO) {
+                    if (off == 0 && src.length >= size) {
+                        buf[inputSlot[i]] = src;
+                        continue;
+                    }
+                    if (staging[i] == null) staging[i] = new double[size];
+                    buf[inputSlot[i]] = staging[i];
+                }
                 double[] dst = buf[inputSlot[i]];
-                System.arraycopy(inputs[i], offsets[i], dst, 0, dst.length);
+                if (size <= 8) {   // System.arraycopy's fixed cost dominates tiny copies
+                    for (int j = 0; j < size; j++) dst[j] = src[off + j];
+                } else {
+                    System.arraycopy(src, off, dst, 0, size);
+                }
             }
+            if (directIO) for (int o = 0; o < outputSlot.length; o++) buf[outputSlot[o]] = new double[slotSize[outputSlot[o]]];
             execute();
         }
 
