@@ -105,14 +105,12 @@ final class ProgramCodegen {
         }
         if (op instanceof LinearCombination lc) {
             double[] c = lc.coefficients();
-            int terms = 0;
-            for (double x : c) if (x != 0.0) terms++;
-            if ((long) n * Math.max(terms, 1) > UNROLL_LIMIT) return null;
+            int[] live = LinearCombination.liveTerms(c);   // the kernel's order of addition
+            if ((long) n * Math.max(live.length, 1) > UNROLL_LIMIT) return null;
             Expr[] e = new Expr[n];
             for (int i = 0; i < n; i++) {
                 Expr acc = null;
-                for (int m = 0; m < c.length; m++) {
-                    if (c[m] == 0.0) continue;
+                for (int m : live) {
                     Expr term = new Bin("dmul", new Const(c[m]), new Load(m, i));
                     acc = acc == null ? term : new Bin("dadd", acc, term);
                 }

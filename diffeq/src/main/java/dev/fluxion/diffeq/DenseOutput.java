@@ -5,26 +5,26 @@ import dev.fluxion.tensor.Tensor;
 import java.util.List;
 
 /** The accepted steps of a solve with their stages, for interpolation anywhere in the span. */
-public final class DenseOutput<S> {
-    private final List<Step<S>> steps;
-    private final Stepper<S> stepper;
+public final class DenseOutput<S, C extends StepCache> {
+    private final List<Step<S, C>> steps;
+    private final Stepper<S, C> stepper;
 
-    DenseOutput(List<Step<S>> steps, Stepper<S> stepper) {
+    DenseOutput(List<Step<S, C>> steps, Stepper<S, C> stepper) {
         this.steps = steps;
         this.stepper = stepper;
     }
 
     /** The accepted steps, in order of integration. */
-    public List<Step<S>> steps() { return steps; }
+    public List<Step<S, C>> steps() { return steps; }
 
-    public Stepper<S> stepper() { return stepper; }
+    public Stepper<S, C> stepper() { return stepper; }
 
     /** The step last used: adjoint sweeps query monotonically, so the next step is usually this or a neighbour. */
     private int cursor;
 
     /** u(t) as plain values (for flat solves, the interpolated array itself), for hot loops such as adjoint sweeps. */
     public double[] valuesAt(double t) {
-        Step<S> s = steps.get(locate(t));
+        Step<S, C> s = steps.get(locate(t));
         StateOps<S> ops = stepper.ops();
         if (t == s.tEnd()) return ops.values(s.unew);
         if (t == s.t) return ops.values(s.u);
@@ -36,7 +36,7 @@ public final class DenseOutput<S> {
         if (steps.isEmpty()) throw new IllegalArgumentException("no steps were taken, so there is nothing to interpolate");
         double dir = Math.signum(steps.get(0).h);
         for (int c = Math.max(0, cursor - 1); c <= Math.min(steps.size() - 1, cursor + 1); c++) {
-            Step<S> s = steps.get(c);
+            Step<S, C> s = steps.get(c);
             if (dir * (t - s.t) >= 0 && dir * (s.tEnd() - t) >= 0) return cursor = c;
         }
         at(t);   // validates the range and leaves the cursor on the step found
@@ -45,8 +45,9 @@ public final class DenseOutput<S> {
 
     /** u(t) by the method's interpolant inside the step containing t. */
     public Tensor at(double t) {
+        if (Double.isNaN(t)) throw new IllegalArgumentException("at(NaN): the time must be a number");
         if (steps.isEmpty()) throw new IllegalArgumentException("no steps were taken, so there is nothing to interpolate");
-        Step<S> first = steps.get(0), last = steps.get(steps.size() - 1);
+        Step<S, C> first = steps.get(0), last = steps.get(steps.size() - 1);
         double dir = Math.signum(first.h);
         double lo = first.t, hi = last.tEnd();
         if (dir * (t - lo) < 0 || dir * (t - hi) > 0) {
@@ -59,7 +60,7 @@ public final class DenseOutput<S> {
             else a = m + 1;
         }
         cursor = a;
-        Step<S> s = steps.get(a);
+        Step<S, C> s = steps.get(a);
         StateOps<S> ops = stepper.ops();
         if (t == s.tEnd()) return ops.tensor(s.unew);
         if (t == s.t) return ops.tensor(s.u);

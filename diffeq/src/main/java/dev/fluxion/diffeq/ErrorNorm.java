@@ -1,11 +1,13 @@
 package dev.fluxion.diffeq;
 
+import dev.fluxion.tensor.LinearCombination;
 import dev.fluxion.tensor.Tensor;
 
 /**
  * The weighted RMS norm of a local error estimate (Hairer–Nørsett–Wanner I, (4.11)):
  * sqrt(mean_i (err_i / (atol_i + rtol · max(|u_i|, |u_new_i|)))²). Runs on primal values only:
- * step control never sees tangents, so derivatives cannot steer the steps.
+ * step control never sees tangents, so derivatives cannot steer the steps. This class is the one
+ * definition of the norm: every stepper's error estimate goes through it.
  */
 public final class ErrorNorm {
     private final double rtol;
@@ -20,8 +22,13 @@ public final class ErrorNorm {
 
     public double rtol() { return rtol; }
 
-    /** The scalar absolute tolerance, or NaN when it is per component. */
-    public double scalarAtol() { return atolVector == null ? atol : Double.NaN; }
+    /** The scalar absolute tolerance (the smallest one when it is per component). */
+    public double atol() {
+        if (atolVector == null) return atol;
+        double m = Double.POSITIVE_INFINITY;
+        for (double a : atolVector) m = Math.min(m, a);
+        return m;
+    }
 
     /** Scale of component i for the states u and unew. */
     public double scale(int i, double u, double unew) {
@@ -29,16 +36,36 @@ public final class ErrorNorm {
         return a + rtol * Math.max(Math.abs(u), Math.abs(unew));
     }
 
-    /** The norm of the first n components of err (raw values) scaled by u and unew. NaN if anything is not finite. */
-    public double of(double[] err, double[] u, double[] unew, int n) {
+    /**
+     * The norm of an embedded error estimate h Σ_m c_m k_m over the first n components, scaled by u
+     * and unew; NaN if anything is not finite. A small state sums each component's terms in a
+     * register; a large one (an adjoint's λ and μ) sums term by term into scratch (length ≥ n),
+     * each a pass the JIT vectorises, then takes the scaled squares in the same order of i.
+     */
+    public double ofSum(double h, double[] c, double[][] k, int terms, double[] u, double[] unew, int n, double[] scratch) {
         if (n == 0) return 0.0;
         double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            double e = err[i] / scale(i, u[i], unew[i]);
-            sum += e * e;
+        if (n <= LinearCombination.SMALL) {
+            for (int i = 0; i < n; i++) {
+                double e = 0.0;
+                for (int m = 0; m < terms; m++) e += c[m] * k[m][i];
+                double r = h * e / scale(i, u[i], unew[i]);
+                sum += r * r;
+            }
+        } else {
+            java.util.Arrays.fill(scratch, 0, n, 0.0);
+            for (int m = 0; m < terms; m++) {
+                double cm = c[m];
+                double[] x = k[m];
+                for (int i = 0; i < n; i++) scratch[i] += cm * x[i];
+            }
+            for (int i = 0; i < n; i++) {
+                double r = h * scratch[i] / scale(i, u[i], unew[i]);
+                sum += r * r;
+            }
         }
-        double r = Math.sqrt(sum / n);
-        return Double.isFinite(r) ? r : Double.NaN;
+        double est = Math.sqrt(sum / n);
+        return Double.isFinite(est) ? est : Double.NaN;
     }
 
     /** Norm of the first n components of x scaled by u alone (Hairer's d0, d1 in the initial-step heuristic). */
@@ -52,7 +79,8 @@ public final class ErrorNorm {
         return Math.sqrt(sum / n);
     }
 
-    static ErrorNorm of(SolveOptions o, Tensor u0) {
+    /** The solve's norm: its rtol and its atol, scalar or per component (checked against the state's shape). */
+    public static ErrorNorm of(SolveOptions o, Tensor u0) {
         double[] av = null;
         if (o.atolVector() != null) {
             Tensor a = o.atolVector();

@@ -21,9 +21,9 @@ public final class FlatStateOps implements StateOps<double[]> {
     /** Stage inputs live only until f has read them (a compiled program reads its arguments only while it runs), so one array serves all. */
     private double[] stageScratch;
     private final boolean scratchStageInputs;
-    /** rkSum's nonzero coefficients and the stages they multiply. */
+    /** rkSum's nonzero coefficients and the states they multiply (u first). */
     private double[] coefs = new double[0];
-    private int[] liveStages = new int[0];
+    private double[][] operands = new double[0][];
 
     /**
      * @param rhs        the right-hand side
@@ -76,9 +76,10 @@ public final class FlatStateOps implements StateOps<double[]> {
     }
 
     /**
-     * The sum straight over the arrays, in {@link LinearCombination#run}'s order (u first, then each
-     * nonzero term; small states element by element, larger ones term by term), so the numbers are
-     * those of the tensor path bit for bit, without building coefficient and operand arrays.
+     * The sum as {@link LinearCombination#run} computes it (u with coefficient 1 first, then each
+     * nonzero term in order: the one definition of the summation order), over operand arrays this
+     * plan keeps, so the numbers are those of the tensor path bit for bit with no allocation but
+     * the result.
      */
     @Override public double[] rkSum(double[] u, double h, double[] a, int[] deps, double[][] k, boolean stageInput) {
         int n = u.length;
@@ -90,46 +91,22 @@ public final class FlatStateOps implements StateOps<double[]> {
             out = new double[n];
         }
         int len = stageInput ? Math.min(activeLength, n) : n;
-        int terms = deps.length;
-        if (len <= 3) {   // a state of a few components: nothing to hoist
-            for (int i = 0; i < len; i++) {
-                double acc = u[i];
-                for (int m = 0; m < terms; m++) {
-                    double c = h * a[m];
-                    if (c != 0.0) acc += c * k[deps[m]][i];
-                }
-                out[i] = acc;
-            }
-            return out;
+        int terms = deps.length + 1;
+        if (coefs.length < terms) {
+            coefs = new double[terms];
+            operands = new double[terms][];
         }
-        if (len <= LinearCombination.SMALL) {
-            // the nonzero coefficients h·a_m once, then each element with its sum in a register
-            if (coefs.length < terms) {
-                coefs = new double[terms];
-                liveStages = new int[terms];
-            }
-            int live = 0;
-            for (int m = 0; m < terms; m++) {
-                double c = h * a[m];
-                if (c != 0.0) {
-                    coefs[live] = c;
-                    liveStages[live++] = deps[m];
-                }
-            }
-            for (int i = 0; i < len; i++) {
-                double acc = u[i];
-                for (int m = 0; m < live; m++) acc += coefs[m] * k[liveStages[m]][i];
-                out[i] = acc;
-            }
-            return out;
-        }
-        System.arraycopy(u, 0, out, 0, len);
-        for (int m = 0; m < terms; m++) {
+        coefs[0] = 1.0;
+        operands[0] = u;
+        int live = 1;
+        for (int m = 0; m < deps.length; m++) {
             double c = h * a[m];
-            if (c == 0.0) continue;
-            double[] x = k[deps[m]];
-            for (int i = 0; i < len; i++) out[i] += c * x[i];
+            if (c != 0.0) {
+                coefs[live] = c;
+                operands[live++] = k[deps[m]];
+            }
         }
+        LinearCombination.run(coefs, operands, live, out, len);
         return out;
     }
 
@@ -138,6 +115,14 @@ public final class FlatStateOps implements StateOps<double[]> {
     @Override public int normLength() { return normLength; }
 
     @Override public Tensor tensor(double[] x) { return Tensor.unsafeWrap(shape, x); }
+
+    @Override public double[] state(Tensor x) {
+        if (!x.isPrimal()) {
+            throw new IllegalArgumentException("a plain solve cannot take a state that carries derivatives (" + x.kind() + "); "
+                    + "differentiate the whole solve instead");
+        }
+        return x.toDoubleArray();
+    }
 
     @Override public double[] evalValues(double[] u, double t) { return eval(u, t); }
 

@@ -7,131 +7,229 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The integration loop shared by every stepper: step-size control, landing on tstops and the end
- * of the span, saving (every step, or at saveat times by interpolation), dense output, and return
- * codes. Every branch reads primal values only.
+ * The integration loop shared by every stepper, in phases (OrdinaryDiffEq.jl's
+ * perform_step / loopfooter split): {@link #attempt} a step, {@link #judge} it with the
+ * {@link StepController}, run the {@link Callback}s, {@link #save} it, then {@link #advance}. The
+ * sensitivity methods, events, delay histories and noise paths hook in at these phases instead of
+ * copying the loop. Every branch reads primal values only.
  *
  * <p>Failure is a return code, never an exception from inside: a right-hand side that is NaN at
  * an accepted state ends with UNSTABLE; steps that keep failing end with DT_LESS_THAN_MIN; too
  * many steps end with MAX_ITERS. The solution holds everything saved up to that point.
+ *
+ * @param <S> the state type of the execution plan
+ * @param <C> the stepper family's cache
  */
-public final class Integrator {
-    private Integrator() {}
-
+public final class Integrator<S, C extends StepCache> implements IntegratorState {
     /** Safety floor of |h| relative to |t|: below it t + h == t in float64. */
     private static final double ULP_FACTOR = 10.0;
-    /** OrdinaryDiffEq.jl's qoldinit: the previous error assumed before the first step. */
-    private static final double ERR_OLD_INIT = 1e-4;
 
-    /** Runs a solve. u0 and fu0 = f(u0, t0) are given (the caller has checked fu0's shape). */
-    public static <S> OdeSolution run(Stepper<S> stepper, S u0, S fu0, double t0, double t1,
-                                      SolveOptions o, ErrorNorm norm, boolean adaptive, PIController ctl) {
-        StateOps<S> ops = stepper.ops();
-        double dir = Math.signum(t1 - t0);
-        SaveSchedule save = SaveSchedule.of(o, t0, t1);
-        boolean dense = o.dense() != null ? o.dense() : save.everyStep && !o.hasSaveat();
-        List<Step<S>> denseSteps = dense ? new ArrayList<>() : null;
-        double[] stops = stops(o.tstops(), t0, t1, dir);
+    // ------------------------------------------------------------------ configuration
+    private final Stepper<S, C> stepper;
+    private final StateOps<S> ops;
+    private final SolveOptions o;
+    private final ErrorNorm norm;
+    private final StepController.State control;
+    private final boolean adaptive;
+    private final double t1, dir;
+    private final SaveSchedule save;
+    private final boolean dense;
+    private final List<Step<S, C>> denseSteps;
+    private final double[] stops;
+    private final Callback[] callbacks;
+    private final S u0;
 
-        List<Double> ts = new ArrayList<>();
-        List<Tensor> us = new ArrayList<>();
-        if (save.start) {
-            ts.add(t0);
-            us.add(ops.tensor(u0));
-        }
-        int accepted = 0, rejected = 0;
-        double t = t0;
-        S u = u0;
-        S fu = fu0;
-        if (!allFinite(ops.values(fu))) {
-            return finish(ReturnCode.UNSTABLE, ts, us, stepper, denseSteps, accepted, rejected);
-        }
-        double h;
-        if (!Double.isNaN(o.dt())) {
-            h = dir * Math.abs(o.dt());
-        } else if (adaptive) {
-            h = InitialStep.hairer(ops, ops.values(u), ops.values(fu), t0, t1, stepper.order(), norm, o.dtmax());
-        } else {
-            throw new IllegalArgumentException("a fixed-step solve needs a step: set SolveOptions.dt(...)");
-        }
-        double errOldPow = ctl.oldTerm(ERR_OLD_INIT);
-        double lastAccepted = Double.NaN;
-        int si = 0;          // next stop
-        int attempts = 0;
-        ReturnCode rc = ReturnCode.SUCCESS;
+    // ------------------------------------------------------------------ state
+    private double t, h;
+    private S u, fu;
+    private int si;                 // next stop
+    private int attempts, accepted, rejected;
+    private boolean landing;
+    private double lastAccepted = Double.NaN;
+    private ReturnCode rc;          // null while running
+    private final List<Double> ts = new ArrayList<>();
+    private final List<Tensor> us = new ArrayList<>();
+    private final SaveSchedule.Saver<S> saver = this::saveState;
+    // the accepted step being handled (callback phase)
+    private Step<S, C> current;
+    private double tnew;
+    private S unew, fnew;
+    private boolean modified, terminated;
 
-        while (si < stops.length) {
+    private Integrator(Stepper<S, C> stepper, S u0, S fu0, double t0, double t1, SolveOptions o, ErrorNorm norm,
+                       StepController controller) {
+        this.stepper = stepper;
+        this.ops = stepper.ops();
+        this.o = o;
+        this.norm = norm;
+        this.adaptive = controller.adaptive();
+        this.control = controller.start(stepper.errorOrder());
+        this.t1 = t1;
+        this.dir = Math.signum(t1 - t0);
+        this.save = SaveSchedule.of(o, t0, t1);
+        this.dense = o.dense() != null ? o.dense() : save.everyStep && !o.hasSaveat();
+        this.denseSteps = dense ? new ArrayList<>() : null;
+        this.stops = stops(o.tstops(), t0, t1, dir);
+        this.callbacks = o.callbacks();
+        this.u0 = u0;
+        this.t = t0;
+        this.u = u0;
+        this.fu = fu0;
+    }
+
+    /**
+     * Runs a solve. u0 and fu0 = f(u0, t0) are given (the caller has checked fu0's shape); the
+     * controller decides acceptance ({@link ConstantStepSize} for fixed steps).
+     */
+    public static <S, C extends StepCache> OdeSolution run(Stepper<S, C> stepper, S u0, S fu0, double t0, double t1,
+                                                         SolveOptions o, ErrorNorm norm, StepController controller) {
+        return new Integrator<>(stepper, u0, fu0, t0, t1, o, norm, controller).solve();
+    }
+
+    private OdeSolution solve() {
+        if (save.start) for (int i = 0; i < save.startCopies(); i++) saveState(t, u);
+        if (!allFinite(ops.values(fu))) return finish(ReturnCode.UNSTABLE);
+        h = initialStep();
+        while (rc == null && si < stops.length) {
             if (attempts++ >= o.maxiters()) {
                 rc = ReturnCode.MAX_ITERS;
                 break;
             }
-            double target = stops[si];
-            boolean landing = false;
-            if (dir * (t + h - target) >= 0 || Math.abs(target - (t + h)) <= 100 * Math.ulp(target)) {
-                h = target - t;
-                landing = true;
+            Step<S, C> step = attempt();
+            if (!judge(step)) continue;
+            accept(step);
+            if (rc != null) break;
+            runCallbacks();
+            save();
+            advance();
+        }
+        if (rc == null) rc = ReturnCode.SUCCESS;
+        return finish(rc);
+    }
+
+    private double initialStep() {
+        if (!Double.isNaN(o.dt())) return dir * Math.abs(o.dt());
+        if (!adaptive) throw new IllegalArgumentException("a fixed-step solve needs a step: set SolveOptions.dt(...)");
+        return InitialStep.hairer(ops, ops.values(u), ops.values(fu), t, t1, stepper.order(), norm, o.dtmax());
+    }
+
+    // ------------------------------------------------------------------ phase 1: attempt
+
+    /** A step towards the next stop, shortened to land on it when it would pass it. */
+    private Step<S, C> attempt() {
+        double target = stops[si];
+        landing = false;
+        if (dir * (t + h - target) >= 0 || Math.abs(target - (t + h)) <= 100 * Math.ulp(target)) {
+            h = target - t;
+            landing = true;
+        }
+        return stepper.attempt(t, u, fu, h, norm);
+    }
+
+    // ------------------------------------------------------------------ phase 2: accept or reject
+
+    /** The controller's verdict; a rejected step shrinks h (or ends the solve when it cannot). */
+    private boolean judge(Step<S, C> step) {
+        double err = adaptive ? step.error : (allFinite(ops.values(step.unew)) ? 0.0 : Double.NaN);
+        if (control.judge(err)) return true;
+        if (!adaptive) {
+            rc = ReturnCode.UNSTABLE;
+            return false;
+        }
+        rejected++;
+        h = control.next(h);
+        if (tooSmall(h, t, o.dtmin())) rc = ReturnCode.DT_LESS_THAN_MIN;
+        return false;
+    }
+
+    /** Takes an accepted step: checks the new state and makes sure f is there when it will be needed. */
+    private void accept(Step<S, C> step) {
+        accepted++;
+        lastAccepted = h;
+        current = step;
+        tnew = landing ? stops[si] : t + h;
+        if (landing) si++;
+        unew = step.unew;
+        modified = false;
+        if (!allFinite(ops.values(unew))) {
+            rc = ReturnCode.UNSTABLE;
+            return;
+        }
+        boolean finished = si >= stops.length;
+        if (step.fnew == null && (!finished || callbacks.length > 0
+                || stepper.interpolationNeedsFnew() && (dense || save.hasPointsIn(t, tnew, dir)))) {
+            step.fnew = ops.eval(unew, tnew);
+        }
+        fnew = step.fnew;
+    }
+
+    // ------------------------------------------------------------------ phase 3: callbacks
+
+    private void runCallbacks() {
+        for (Callback c : callbacks) {
+            try {
+                c.afterStep(this);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("callback " + c + " failed at t = " + tnew + ": " + e.getMessage(), e);
             }
-            Step<S> step = stepper.attempt(t, u, fu, h, norm);
-            double err = adaptive ? step.error : (allFinite(ops.values(step.unew)) ? 0.0 : Double.NaN);
-            if (!adaptive && Double.isNaN(err)) {
-                rc = ReturnCode.UNSTABLE;
-                break;
-            }
-            if (!(err <= 1.0)) {
-                rejected++;
-                h = h / ctl.rejectQ(err);
-                if (tooSmall(h, t, o.dtmin())) {
-                    rc = ReturnCode.DT_LESS_THAN_MIN;
-                    break;
-                }
-                continue;
-            }
-            // accepted
-            accepted++;
-            lastAccepted = h;
-            double tnew = landing ? target : t + h;
-            if (landing) si++;
-            S unew = step.unew;
-            if (!allFinite(ops.values(unew))) {
-                rc = ReturnCode.UNSTABLE;
-                break;
-            }
-            boolean finished = si >= stops.length;
-            if (step.fnew == null && (!finished || stepper.interpolationNeedsFnew() && (dense || save.hasPointsIn(t, tnew, dir)))) {
-                step.fnew = ops.eval(unew, tnew);
-            }
-            save.saveWithin(step, t, tnew, dir, stepper, ts, us);
-            if (denseSteps != null) denseSteps.add(step);
-            if (step.fnew != null && !allFinite(ops.values(step.fnew)) && !finished) {
-                rc = ReturnCode.UNSTABLE;
-                t = tnew;
-                u = unew;
-                break;
-            }
-            if (adaptive) {
-                double q = ctl.acceptQ(err, errOldPow);
-                errOldPow = ctl.oldTerm(Math.max(err, ERR_OLD_INIT));
-                double hNew = h / q;
-                if (Math.abs(hNew) > o.dtmax()) hNew = dir * o.dtmax();
-                if (tooSmall(hNew, tnew, o.dtmin()) && !finished) {
-                    t = tnew;
-                    u = unew;
-                    rc = ReturnCode.DT_LESS_THAN_MIN;
-                    break;
-                }
-                h = hNew;
-            } else if (landing && !finished) {
-                h = dir * Math.abs(o.dt());
-            }
+        }
+    }
+
+    // ------------------------------------------------------------------ phase 4: save
+
+    private void save() {
+        Step<S, C> step = current;
+        save.saveWithin(step, t, tnew, dir, stepper, ts.isEmpty() ? Double.NaN : ts.get(ts.size() - 1), saver);
+        if (modified && save.everyStep) saveState(tnew, unew);   // the state after the jump, beside the one before
+        if (denseSteps != null) denseSteps.add(step);
+    }
+
+    private void saveState(double time, S x) {
+        ts.add(time);
+        us.add(ops.tensor(x));
+    }
+
+    // ------------------------------------------------------------------ phase 5: advance
+
+    private void advance() {
+        boolean finished = si >= stops.length;
+        if (terminated) {
             t = tnew;
             u = unew;
-            fu = step.fnew;
+            rc = ReturnCode.TERMINATED;
+            return;
         }
-        if (rc == ReturnCode.SUCCESS && save.end && (ts.isEmpty() || ts.get(ts.size() - 1) != t1)) {
-            ts.add(t1);
-            us.add(ops.tensor(u));
+        if (fnew != null && !allFinite(ops.values(fnew)) && !finished) {
+            t = tnew;
+            u = unew;
+            rc = ReturnCode.UNSTABLE;
+            return;
         }
-        if (rc != ReturnCode.SUCCESS && o.hasSaveat()) {
+        if (adaptive) {
+            double hNew = control.next(h);
+            if (Math.abs(hNew) > o.dtmax()) hNew = dir * o.dtmax();
+            if (tooSmall(hNew, tnew, o.dtmin()) && !finished) {
+                t = tnew;
+                u = unew;
+                rc = ReturnCode.DT_LESS_THAN_MIN;
+                return;
+            }
+            h = hNew;
+        } else if (landing && !finished) {
+            h = dir * Math.abs(o.dt());
+        }
+        t = tnew;
+        u = unew;
+        fu = fnew;
+    }
+
+    // ------------------------------------------------------------------ the end
+
+    private OdeSolution finish(ReturnCode code) {
+        if (code == ReturnCode.SUCCESS && save.end && (ts.isEmpty() || ts.get(ts.size() - 1) != t1)) {
+            for (int i = 0; i < save.endCopies(); i++) saveState(t1, u);
+        }
+        if (!code.successful() && o.hasSaveat()) {
             // A failed solve keeps the requested grid: the unreached times hold NaN states, so a
             // loss over the series is NaN (a clear signal) instead of a shape error in user code.
             Tensor nan = Tensor.full(Double.NaN, ops.tensor(u0).shape());
@@ -139,22 +237,52 @@ public final class Integrator {
                 ts.add(tau);
                 us.add(nan);
             }
-            if (save.end && ts.get(ts.size() - 1) != t1) {
-                ts.add(t1);
-                us.add(nan);
+            if (save.end && (ts.isEmpty() || ts.get(ts.size() - 1) != t1)) {
+                for (int i = 0; i < save.endCopies(); i++) {
+                    ts.add(t1);
+                    us.add(nan);
+                }
             }
         }
-        return finish(rc, ts, us, stepper, denseSteps, accepted, rejected).withLastStep(lastAccepted);
+        double[] times = new double[ts.size()];
+        for (int i = 0; i < times.length; i++) times[i] = ts.get(i);
+        SolverStats stats = new SolverStats(accepted, rejected, ops.evaluations(), 0, 0);
+        DenseOutput<S, C> d = denseSteps == null ? null : new DenseOutput<>(denseSteps, stepper);
+        return new OdeSolution(times, us, code, stats, d).withLastStep(lastAccepted);
     }
 
-    private static <S> OdeSolution finish(ReturnCode rc, List<Double> ts, List<Tensor> us, Stepper<S> stepper,
-                                          List<Step<S>> denseSteps, int accepted, int rejected) {
-        double[] t = new double[ts.size()];
-        for (int i = 0; i < t.length; i++) t[i] = ts.get(i);
-        SolverStats stats = new SolverStats(accepted, rejected, stepper.ops().evaluations(), 0, 0);
-        DenseOutput<S> d = denseSteps == null ? null : new DenseOutput<>(denseSteps, stepper);
-        return new OdeSolution(t, us, rc, stats, d);
+    // ------------------------------------------------------------------ IntegratorState (for callbacks)
+
+    @Override public double t() { return tnew; }
+
+    @Override public double tPrev() { return t; }
+
+    @Override public Tensor u() { return ops.tensor(unew); }
+
+    @Override public Tensor uPrev() { return ops.tensor(u); }
+
+    @Override public Tensor interpolate(double tau) {
+        if (dir * (tau - t) < 0 || dir * (tau - tnew) > 0) {
+            throw new IllegalArgumentException("interpolate(" + tau + ") is outside the step [" + Math.min(t, tnew) + ", " + Math.max(t, tnew) + "]");
+        }
+        if (tau == tnew) return ops.tensor(current.unew);
+        return ops.tensor(stepper.interpolate(current, (tau - t) / current.h));
     }
+
+    @Override public void setU(Tensor x) {
+        if (!x.shape().equals(ops.tensor(unew).shape())) {
+            throw new IllegalArgumentException("setU: the new state has shape " + x.shape() + ", the state has shape " + ops.tensor(unew).shape());
+        }
+        unew = ops.state(x);
+        fnew = ops.eval(unew, tnew);   // f changes with the jump: the next step cannot reuse the old f (FSAL)
+        modified = true;
+    }
+
+    @Override public void terminate() { terminated = true; }
+
+    @Override public int acceptedSteps() { return accepted; }
+
+    // ------------------------------------------------------------------ helpers
 
     private static boolean tooSmall(double h, double t, double dtmin) {
         return Math.abs(h) < dtmin || Math.abs(h) <= ULP_FACTOR * Math.ulp(t) || h == 0.0;

@@ -12,5 +12,5 @@ public interface OdeAlgorithm {
     boolean adaptive();
 
     /** A stepper of this method running on the given state arithmetic, for one solve. */
-    <S> Stepper<S> stepper(StateOps<S> ops);
+    <S> Stepper<S, ?> stepper(StateOps<S> ops);
 }

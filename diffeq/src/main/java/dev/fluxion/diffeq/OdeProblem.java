@@ -14,8 +14,8 @@ import dev.fluxion.tensor.Tensor;
  * OdeSolution sol = prob.solve(new Tsit5(), SolveOptions.defaults().saveat(0.1));
  * }</pre>
  */
-public final class OdeProblem {
-    private final RhsCache rhs;
+public final class OdeProblem implements DEProblem<OdeProblem> {
+    private final OdeTerm rhs;
     private final Tensor u0;
     private final InitialStateFunction u0f;
     private final Tensor t0;
@@ -23,7 +23,7 @@ public final class OdeProblem {
     private final TimeSpanFunction spanf;
     private final Tensor p;
 
-    private OdeProblem(RhsCache rhs, Tensor u0, InitialStateFunction u0f, Tensor t0, Tensor t1, TimeSpanFunction spanf, Tensor p) {
+    private OdeProblem(OdeTerm rhs, Tensor u0, InitialStateFunction u0f, Tensor t0, Tensor t1, TimeSpanFunction spanf, Tensor p) {
         this.rhs = rhs;
         this.u0 = u0;
         this.u0f = u0f;
@@ -34,7 +34,7 @@ public final class OdeProblem {
     }
 
     public OdeProblem(OdeFunction f, Tensor u0, double t0, double t1, Tensor p) {
-        this(RhsCache.of(f), u0, null, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
+        this(OdeTerm.of(f), u0, null, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
     }
 
     /** A problem without parameters (p is an empty tensor). */
@@ -44,17 +44,17 @@ public final class OdeProblem {
 
     /** A problem whose span may carry derivatives (gradients with respect to t0 and t1). */
     public OdeProblem(OdeFunction f, Tensor u0, Tensor t0, Tensor t1, Tensor p) {
-        this(RhsCache.of(f), u0, null, checkScalar("t0", t0), checkScalar("t1", t1), null, p);
+        this(OdeTerm.of(f), u0, null, checkScalar("t0", t0), checkScalar("t1", t1), null, p);
     }
 
     /** u0 computed from p and t0 when solving. */
     public OdeProblem(OdeFunction f, InitialStateFunction u0, double t0, double t1, Tensor p) {
-        this(RhsCache.of(f), null, u0, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
+        this(OdeTerm.of(f), null, u0, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
     }
 
     /** u0 and the span computed from p when solving. */
     public OdeProblem(OdeFunction f, InitialStateFunction u0, TimeSpanFunction tspan, Tensor p) {
-        this(RhsCache.of(f), null, u0, null, null, tspan, p);
+        this(OdeTerm.of(f), null, u0, null, null, tspan, p);
     }
 
     private static Tensor checkScalar(String what, Tensor t) {
@@ -66,10 +66,13 @@ public final class OdeProblem {
 
     public OdeFunction f() { return rhs.function(); }
 
-    public Tensor p() { return p; }
+    /** The right-hand side as the solvers evaluate it. */
+    public OdeTerm term() { return rhs; }
+
+    @Override public Tensor p() { return p; }
 
     /** The span [t0, t1] as scalar tensors (computed from p if the problem has a span function). */
-    public Tensor[] tspan() {
+    @Override public Tensor[] tspan() {
         if (spanf == null) return new Tensor[] {t0, t1};
         Tensor s = spanf.apply(p);
         if (s.size() != 2) throw new IllegalArgumentException("tspan function must return a tensor [t0, t1], got shape " + s.shape());
@@ -78,27 +81,22 @@ public final class OdeProblem {
     }
 
     /** The initial state (computed from p and t0 if the problem has a u0 function). */
-    public Tensor u0() {
+    @Override public Tensor u0() {
         if (u0f == null) return u0;
         return u0f.apply(p, tspan()[0]);
     }
 
-    RhsCache rhsCache() { return rhs; }
-
     // ------------------------------------------------------------------ copies
 
-    /** The same problem with new parameters. */
-    public OdeProblem remake(Tensor p) { return withP(p); }
+    @Override public OdeProblem withP(Tensor p) { return new OdeProblem(rhs, u0, u0f, t0, t1, spanf, p); }
 
-    public OdeProblem withP(Tensor p) { return new OdeProblem(rhs, u0, u0f, t0, t1, spanf, p); }
+    @Override public OdeProblem withU0(Tensor u0) { return new OdeProblem(rhs, u0, null, t0, t1, spanf, p); }
 
-    public OdeProblem withU0(Tensor u0) { return new OdeProblem(rhs, u0, null, t0, t1, spanf, p); }
-
-    public OdeProblem withTspan(double t0, double t1) {
+    @Override public OdeProblem withTspan(double t0, double t1) {
         return new OdeProblem(rhs, u0, u0f, Tensor.scalar(t0), Tensor.scalar(t1), null, p);
     }
 
-    public OdeProblem withTspan(Tensor t0, Tensor t1) {
+    @Override public OdeProblem withTspan(Tensor t0, Tensor t1) {
         return new OdeProblem(rhs, u0, u0f, checkScalar("t0", t0), checkScalar("t1", t1), null, p);
     }
 

@@ -15,17 +15,17 @@ public final class OdeSolution {
     private final List<Tensor> us;
     private final ReturnCode retcode;
     private final SolverStats stats;
-    private final DenseOutput<?> dense;
+    private final DenseOutput<?, ?> dense;
     private Tensor stacked;
-    private dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm sensealg;
+    private SensitivityAlgorithm sensealg;
     private double lastStep = Double.NaN;
 
-    public OdeSolution(double[] t, List<Tensor> us, ReturnCode retcode, SolverStats stats, DenseOutput<?> dense) {
+    public OdeSolution(double[] t, List<Tensor> us, ReturnCode retcode, SolverStats stats, DenseOutput<?, ?> dense) {
         this(t, us, null, retcode, stats, dense);
     }
 
     /** A solution whose stacked series is already one tensor (a solve differentiated as one op). */
-    public OdeSolution(double[] t, List<Tensor> us, Tensor stacked, ReturnCode retcode, SolverStats stats, DenseOutput<?> dense) {
+    public OdeSolution(double[] t, List<Tensor> us, Tensor stacked, ReturnCode retcode, SolverStats stats, DenseOutput<?, ?> dense) {
         this.t = t;
         this.us = List.copyOf(us);
         this.stacked = stacked;
@@ -73,7 +73,7 @@ public final class OdeSolution {
 
     public boolean hasDenseOutput() { return dense != null; }
 
-    public DenseOutput<?> denseOutput() { return dense; }
+    public DenseOutput<?, ?> denseOutput() { return dense; }
 
     public ReturnCode retcode() { return retcode; }
 
@@ -81,7 +81,7 @@ public final class OdeSolution {
      * The sensitivity method that differentiates this solve for reverse mode, or null when no
      * input was recorded on a reverse tape (plain solves and forward duals need none).
      */
-    public dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm sensealg() { return sensealg; }
+    public SensitivityAlgorithm sensealg() { return sensealg; }
 
     /** The signed size of the last accepted step: a good initial step for a solve that continues this one. NaN if none. */
     public double lastStep() { return lastStep; }
@@ -91,8 +91,16 @@ public final class OdeSolution {
         return this;
     }
 
+    /** The same solution with other saved states (the same times): span derivatives, a failed solve's marks. */
+    OdeSolution withStates(List<Tensor> states) {
+        OdeSolution c = new OdeSolution(t, states, null, retcode, stats, dense);
+        c.sensealg = sensealg;
+        c.lastStep = lastStep;
+        return c;
+    }
+
     /** This solution marked as differentiated by s (set by the solve). */
-    public OdeSolution withSensealg(dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm s) {
+    public OdeSolution withSensealg(SensitivityAlgorithm s) {
         OdeSolution c = new OdeSolution(t, us, stacked, retcode, stats, dense);
         c.sensealg = s;
         c.lastStep = lastStep;

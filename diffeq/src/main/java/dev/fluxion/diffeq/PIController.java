@@ -3,11 +3,14 @@ package dev.fluxion.diffeq;
 /**
  * The proportional-integral step-size controller of Gustafsson (1991), in the form of
  * Hairer–Wanner II §IV.2 and OrdinaryDiffEq.jl: after a step with weighted error estimate E (the
- * RMS norm of err / (atol + rtol·max(|u|, |u_new|))), the next step is h / q with
- * q = clamp(E^β₁ / E_old^β₂ / γ, 1/qmax, 1/qmin). A rejected step shrinks by min(1/qmin, E^β₁/γ).
- * Immutable; the integrator keeps E_old.
+ * RMS norm of err / (atol + rtol·max(|u|, |u_new|))), a step with E ≤ 1 is accepted and the next
+ * step is h / q with q = clamp(E^β₁ / E_old^β₂ / γ, 1/qmax, 1/qmin). A rejected step shrinks by
+ * min(1/qmin, E^β₁/γ). Immutable; E_old lives in the solve's {@link StepController.State}.
  */
-public final class PIController {
+public final class PIController implements StepController {
+    /** OrdinaryDiffEq.jl's qoldinit: the previous error assumed before the first step. */
+    static final double ERR_OLD_INIT = 1e-4;
+
     private final double beta1, beta2, gamma, qmin, qmax;
 
     /**
@@ -45,22 +48,33 @@ public final class PIController {
     public double qmin() { return qmin; }
     public double qmax() { return qmax; }
 
-    /** Step ratio divisor q for an accepted step (h_new = h / q), given errOld^β₂ (see {@link #oldTerm}). */
-    double acceptQ(double err, double errOldPow) {
-        if (err == 0.0) return 1.0 / qmax;
-        double q = Math.pow(err, beta1) / errOldPow / gamma;
-        return Math.max(1.0 / qmax, Math.min(1.0 / qmin, q));
-    }
+    @Override public StepController.State start(int order) { return new State(); }
 
-    /** errOld^β₂, computed once per accepted step for the next one. */
-    double oldTerm(double errOld) {
+    /** E_old^β₂, computed once per accepted step for the next one. */
+    private double oldTerm(double errOld) {
         return beta2 == 0.0 ? 1.0 : Math.pow(errOld, beta2);
     }
 
-    /** Step ratio divisor for a rejected step. */
-    double rejectQ(double err) {
-        if (!(err < Double.POSITIVE_INFINITY)) return 1.0 / qmin;   // NaN or infinite error: shrink hard
-        return Math.min(1.0 / qmin, Math.pow(err, beta1) / gamma);
+    private final class State implements StepController.State {
+        private double errOldPow = oldTerm(ERR_OLD_INIT);
+        private double q;   // h_new = h / q, as Hairer's codes divide
+
+        @Override public boolean judge(double err) {
+            if (err <= 1.0) {
+                if (err == 0.0) {
+                    q = 1.0 / qmax;
+                } else {
+                    q = Math.max(1.0 / qmax, Math.min(1.0 / qmin, Math.pow(err, beta1) / errOldPow / gamma));
+                }
+                errOldPow = oldTerm(Math.max(err, ERR_OLD_INIT));
+                return true;
+            }
+            // NaN or infinite error: shrink hard
+            q = !(err < Double.POSITIVE_INFINITY) ? 1.0 / qmin : Math.min(1.0 / qmin, Math.pow(err, beta1) / gamma);
+            return false;
+        }
+
+        @Override public double next(double h) { return h / q; }
     }
 
     @Override public String toString() {

@@ -9,7 +9,10 @@ public enum ReturnCode {
     /** The adaptive step size fell below dtmin (typically a singularity or extreme stiffness). */
     DT_LESS_THAN_MIN,
     /** The state or the right-hand side became NaN or infinite. */
-    UNSTABLE;
+    UNSTABLE,
+    /** A callback ended the solve early (DifferentialEquations.jl's Terminated); a successful end. */
+    TERMINATED;
 
-    public boolean successful() { return this == SUCCESS; }
+    /** Whether the solve ended as asked (reached t1, or a callback terminated it). */
+    public boolean successful() { return this == SUCCESS || this == TERMINATED; }
 }

@@ -1,14 +1,16 @@
 package dev.fluxion.diffeq;
 
-import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.autodiff.AD;
 import dev.fluxion.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
- * The one entry of every ODE solve: validates the input, resolves u0 and the span, chooses how
- * derivatives are taken, and runs the {@link Integrator}.
+ * The one entry of every ODE solve: validates the input, resolves u0 and the span into a
+ * {@link SolveSpec}, and either integrates it (no input recorded on a reverse tape) or hands it to
+ * the sensitivity algorithm, which runs its own solves through the {@link Integrator}.
  *
  * <p>Derivatives with respect to the span come out for every sensitivity method through the
  * flow's own identities (∂u(τ)/∂t0 = −Φ(τ, t0) f(u0, t0) and ∂u(τ)/∂τ = f(u(τ), τ)): the solve
@@ -28,54 +30,46 @@ public final class Solve {
         Tensor u0 = prob.u0();
         if (u0 == null) throw new IllegalArgumentException("the problem has no initial state");
         boolean spanAd = !span[0].isPrimal() || !span[1].isPrimal();
-        OdeFunction f = prob.f();
+        OdeTerm term = prob.term();
         Tensor d0 = null, d1 = null;
         if (spanAd) {
             d0 = span[0].minus(span[0].detach());
             d1 = span[1].minus(span[1].detach());
-            u0 = u0.minus(f.apply(u0, p, Tensor.scalar(t0)).times(d0));
+            u0 = u0.minus(term.evaluate(u0, p, Tensor.scalar(t0)).times(d0));
         }
-        OdeSolution sol = dev.fluxion.diffeq.sensitivity.Sensitivity.solve(prob, u0, p, t0, t1, alg, o);
+        OdeSolution sol = differentiated(new SolveSpec(term, u0, p, t0, t1, alg, o));
         if (!spanAd) return sol;
-        return withSpanDerivatives(sol, f, p, t0, t1, o, d0, d1);
+        return withSpanDerivatives(sol, term, p, t0, t1, o, d0, d1);
     }
 
     /**
-     * Runs the integrator on (u0, p) over [t0, t1]: derivatives of u0 and p flow through the
-     * solver's ops. A plain solve of a compiled right-hand side runs on flat arrays.
+     * A solve whose inputs may be recorded on a reverse tape: plain and forward-mode solves
+     * integrate directly (dual lanes flow through the solver's ops); a recorded one is solved by
+     * its sensitivity algorithm.
      */
-    public static OdeSolution integrate(OdeProblem prob, Tensor u0, Tensor p, double t0, double t1, OdeAlgorithm alg, SolveOptions o) {
-        if (!u0.isConcrete() || !p.isConcrete()) {
-            throw new dev.fluxion.tensor.ConcretizationException("a solve cannot be traced for compilation: its step sizes depend on values");
-        }
-        boolean compile = o.compile() == null || o.compile();
-        CompiledFunction cf = compile ? compiled(prob, u0, p) : null;
-        if (cf != null && u0.isPrimal() && p.isPrimal()) {
-            FlatStateOps ops = FlatStateOps.of(cf, p, u0.shape());
-            double[] x0 = u0.unsafeData();
-            return run(alg.stepper(ops), x0, ops.eval(x0, t0), alg, t0, t1, o, ErrorNorm.of(o, u0));
-        }
-        OdeFunction f = cf == null ? prob.f() : (u, q, t) -> cf.apply(u, q, t);
-        TensorStateOps ops = new TensorStateOps(f, p, u0.shape());
-        Tensor fu0 = ops.eval(u0, t0);
-        if (!fu0.shape().equals(u0.shape())) throw shapeError(fu0.shape(), u0);
-        return run(alg.stepper(ops), u0, fu0, alg, t0, t1, o, ErrorNorm.of(o, u0));
+    public static OdeSolution differentiated(SolveSpec spec) {
+        if (!AD.isRecorded(spec.u0()) && !AD.isRecorded(spec.p())) return spec.integrate();
+        SensitivityAlgorithm s = spec.options().sensealg();
+        if (s == null) s = automatic(spec);
+        return s.solve(spec).withSensealg(s);
     }
 
-    /** f compiled for these argument shapes (cached per problem), or null when f cannot be traced. */
-    public static CompiledFunction compiled(OdeProblem prob, Tensor u0, Tensor p) {
-        CompiledFunction cf = prob.rhsCache().compiled(u0, p);
-        if (cf != null && !cf.outputShape().equals(u0.shape())) throw shapeError(cf.outputShape(), u0);
-        return cf;
+    /** The method chosen when none is given (see {@link SensitivityAlgorithm.Default}). */
+    public static SensitivityAlgorithm automatic(SolveSpec spec) {
+        return Defaults.CHOICE.choose(spec);
     }
 
-    private static IllegalArgumentException shapeError(dev.fluxion.tensor.Shape got, Tensor u0) {
-        return new IllegalArgumentException("f returned shape " + got + " for a state of shape " + u0.shape()
-                + "; du must have the shape of u");
+    /** The default chooser, found once: the sensitivity package provides it, so this package does not depend on it. */
+    private static final class Defaults {
+        static final SensitivityAlgorithm.Default CHOICE = ServiceLoader.load(SensitivityAlgorithm.Default.class,
+                        SensitivityAlgorithm.Default.class.getClassLoader())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no default sensitivity algorithm is registered "
+                        + "(META-INF/services/" + SensitivityAlgorithm.Default.class.getName() + "); set SolveOptions.sensealg(...)"));
     }
 
     /** Runs the integrator with a stepper of alg over any state arithmetic (augmented systems use this). */
-    public static <S> OdeSolution run(Stepper<S> stepper, S u0, S fu0, OdeAlgorithm alg, double t0, double t1,
+    public static <S> OdeSolution run(Stepper<S, ?> stepper, S u0, S fu0, OdeAlgorithm alg, double t0, double t1,
                                       SolveOptions o, ErrorNorm norm) {
         boolean adaptive = o.adaptive() != null ? o.adaptive() : alg.adaptive();
         if (adaptive && !stepper.adaptive()) {
@@ -85,8 +79,9 @@ public final class Solve {
         if (!adaptive && Double.isNaN(o.dt())) {
             throw new IllegalArgumentException(alg.name() + " is a fixed-step method here: set SolveOptions.dt(...)");
         }
-        PIController ctl = o.controller() != null ? o.controller() : stepper.defaultController();
-        return Integrator.run(stepper, u0, fu0, t0, t1, o, norm, adaptive, ctl);
+        StepController ctl = !adaptive ? ConstantStepSize.INSTANCE
+                : o.controller() != null ? o.controller() : stepper.defaultController();
+        return Integrator.run(stepper, u0, fu0, t0, t1, o, norm, ctl);
     }
 
     private static double scalarValue(String what, Tensor t) {
@@ -117,7 +112,7 @@ public final class Solve {
     }
 
     /** Adds f(u(τ), τ)·δτ to each saved state, δτ written in terms of δt0 and δt1 as the save grid moves with the span. */
-    private static OdeSolution withSpanDerivatives(OdeSolution sol, OdeFunction f, Tensor p, double t0, double t1,
+    private static OdeSolution withSpanDerivatives(OdeSolution sol, OdeTerm f, Tensor p, double t0, double t1,
                                                    SolveOptions o, Tensor d0, Tensor d1) {
         double[] ts = sol.t();
         List<Tensor> out = new ArrayList<>(ts.length);
@@ -143,8 +138,8 @@ public final class Solve {
                 continue;
             }
             Tensor dtau = d0.times(w0).plus(d1.times(w1));
-            out.add(uk.plus(f.apply(uk, p, Tensor.scalar(tau)).times(dtau)));
+            out.add(uk.plus(f.evaluate(uk, p, Tensor.scalar(tau)).times(dtau)));
         }
-        return new OdeSolution(ts, out, sol.retcode(), sol.stats(), sol.denseOutput()).withSensealg(sol.sensealg());
+        return sol.withStates(out);
     }
 }

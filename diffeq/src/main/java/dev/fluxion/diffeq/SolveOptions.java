@@ -1,6 +1,5 @@
 package dev.fluxion.diffeq;
 
-import dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm;
 import dev.fluxion.tensor.Tensor;
 
 /**
@@ -29,7 +28,8 @@ public final class SolveOptions {
     private double[] tstops = new double[0];
     private SensitivityAlgorithm sensealg;
     private Boolean compile;
-    private PIController controller;
+    private StepController controller;
+    private Callback[] callbacks = new Callback[0];
 
     private SolveOptions() {}
 
@@ -53,6 +53,7 @@ public final class SolveOptions {
         o.sensealg = sensealg;
         o.compile = compile;
         o.controller = controller;
+        o.callbacks = callbacks;
         return o;
     }
 
@@ -91,10 +92,16 @@ public final class SolveOptions {
         return o;
     }
 
-    /** Save at exactly these times (interpolated, not stepped to). */
+    /**
+     * Save at exactly these times (interpolated, not stepped to): one state per time given,
+     * duplicates included, saved in the order of integration (times given out of order are sorted,
+     * as DifferentialEquations.jl does). No times at all means no saveat, as in
+     * DifferentialEquations.jl.
+     */
     public SolveOptions saveat(double... times) {
+        if (times == null) throw new IllegalArgumentException("saveat: the times are null");
         SolveOptions o = copy();
-        o.saveatTimes = times.clone();
+        o.saveatTimes = times.length == 0 ? null : times.clone();
         o.saveatStep = Double.NaN;
         return o;
     }
@@ -195,10 +202,18 @@ public final class SolveOptions {
         return o;
     }
 
-    /** Step-size controller parameters (default: the algorithm's). */
-    public SolveOptions controller(PIController controller) {
+    /** The step-size controller: {@link PIController}, {@link PIDController} (default: the algorithm's PI controller). */
+    public SolveOptions controller(StepController controller) {
         SolveOptions o = copy();
         o.controller = controller;
+        return o;
+    }
+
+    /** Callbacks run after every accepted step, in this order (replaces any given before). */
+    public SolveOptions callback(Callback... callbacks) {
+        for (Callback c : callbacks) if (c == null) throw new IllegalArgumentException("callback: a callback is null");
+        SolveOptions o = copy();
+        o.callbacks = callbacks.clone();
         return o;
     }
 
@@ -244,5 +259,8 @@ public final class SolveOptions {
 
     public Boolean compile() { return compile; }
 
-    public PIController controller() { return controller; }
+    public StepController controller() { return controller; }
+
+    /** The callbacks (a copy; empty when none). */
+    public Callback[] callbacks() { return callbacks.clone(); }
 }

@@ -35,6 +35,9 @@ public interface StateOps<S> {
     /** x as a tensor, for saving. */
     Tensor tensor(S x);
 
+    /** A tensor (a callback's new state) as a state of this plan. */
+    S state(Tensor x);
+
     /** f on plain values (recording nothing on any tape), counted: for the initial-step probe. */
     double[] evalValues(double[] u, double t);
 

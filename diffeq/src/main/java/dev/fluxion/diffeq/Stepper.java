@@ -3,28 +3,36 @@ package dev.fluxion.diffeq;
 /**
  * One family of methods (explicit Runge–Kutta, Rosenbrock, ...), bound to a right-hand side
  * through {@link StateOps}: attempts steps and interpolates inside them. The {@link Integrator}
- * owns the loop — step-size control, saving, tstops, return codes — and is shared by every family.
+ * owns the loop — step-size control, callbacks, saving, tstops, return codes — and is shared by
+ * every family.
  *
  * @param <S> the state type of the execution plan
+ * @param <C> the family's per-step cache
  */
-public interface Stepper<S> {
-    /** Order of the propagated solution (for the controller and the initial step). */
+public interface Stepper<S, C extends StepCache> {
+    /** Order of the propagated solution (for the initial step). */
     int order();
+
+    /**
+     * The order in h of the local error estimate, min(order, embedded order) + 1, as
+     * {@link StepController#start} reads it.
+     */
+    int errorOrder();
 
     /** Whether steps carry a usable error estimate. */
     boolean adaptive();
 
     /** The controller this method is tuned for. */
-    PIController defaultController();
+    StepController defaultController();
 
     /** The arithmetic this stepper runs on. */
     StateOps<S> ops();
 
     /** Attempts a step of size h (signed) from (t, u) where f(u, t) = fu. */
-    Step<S> attempt(double t, S u, S fu, double h, ErrorNorm norm);
+    Step<S, C> attempt(double t, S u, S fu, double h, ErrorNorm norm);
 
     /** u(t + θh) inside an accepted step, θ in [0, 1]; may need step.fnew (the integrator supplies it). */
-    S interpolate(Step<S> step, double theta);
+    S interpolate(Step<S, C> step, double theta);
 
     /** Whether {@link #interpolate} needs f at the step's end (Hermite interpolation). */
     boolean interpolationNeedsFnew();

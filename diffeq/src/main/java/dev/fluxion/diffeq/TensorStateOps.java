@@ -58,6 +58,8 @@ public final class TensorStateOps implements StateOps<Tensor> {
 
     @Override public Tensor tensor(Tensor x) { return x; }
 
+    @Override public Tensor state(Tensor x) { return x; }
+
     @Override public int normLength() { return shape.size(); }
 
     @Override public double[] evalValues(double[] u, double t) {

@@ -2,7 +2,6 @@
 
 package dev.fluxion.diffeq
 
-import dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm
 import dev.fluxion.tensor.Tensor
 
 /**

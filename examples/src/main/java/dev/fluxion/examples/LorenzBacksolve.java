@@ -8,7 +8,7 @@ import dev.fluxion.diffeq.ode.Vern9;
 import dev.fluxion.diffeq.sensitivity.BacksolveAdjoint;
 import dev.fluxion.diffeq.sensitivity.ForwardDuals;
 import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
-import dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm;
+import dev.fluxion.diffeq.SensitivityAlgorithm;
 import dev.fluxion.tensor.Tensor;
 
 /**

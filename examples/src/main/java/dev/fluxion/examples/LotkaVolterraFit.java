@@ -1,7 +1,7 @@
 package dev.fluxion.examples;
 
 import dev.fluxion.autodiff.Parameter;
-import dev.fluxion.diffeq.DiffEqLayers;
+import dev.fluxion.diffeq.sensitivity.DiffEqLayers;
 import dev.fluxion.diffeq.OdeProblem;
 import dev.fluxion.diffeq.SolveOptions;
 import dev.fluxion.diffeq.ode.Tsit5;

@@ -13,7 +13,7 @@ import dev.fluxion.diffeq.sensitivity.ForwardDuals;
 import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
 import dev.fluxion.diffeq.sensitivity.QuadratureAdjoint;
 import dev.fluxion.diffeq.sensitivity.ReverseTape;
-import dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm;
+import dev.fluxion.diffeq.SensitivityAlgorithm;
 import dev.fluxion.nn.Activation;
 import dev.fluxion.nn.Chain;
 import dev.fluxion.nn.Dense;

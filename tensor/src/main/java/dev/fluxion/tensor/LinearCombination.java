@@ -47,17 +47,24 @@ public final class LinearCombination extends KernelOp {
     }
 
     /**
-     * out = Σ c_i x_i over flat arrays, the kernel every path shares (so plain, AD and flat solves
-     * compute identical numbers). Structural zeros of a tableau are skipped, as hand-written RK
-     * steps do.
+     * out = Σ c_i x_i over flat arrays: the one definition of the summation order that every path
+     * shares (eager ops, the solvers' flat stage sums, and compiled programs, which unroll
+     * {@link #liveTerms} in the same order), so plain, AD and flat solves compute identical
+     * numbers. Each element is the first nonzero term, then each later nonzero term added in
+     * order; structural zeros of a tableau are skipped, as hand-written RK steps do.
      */
     public static void run(double[] c, double[][] x, double[] out) {
-        run(c, x, out, out.length);
+        run(c, x, c.length, out, out.length);
     }
 
     /** As run, over the first n components only. */
     public static void run(double[] c, double[][] x, double[] out, int n) {
-        int m = c.length;
+        run(c, x, c.length, out, n);
+    }
+
+    /** As run, over the first terms coefficients and the first n components only. */
+    public static void run(double[] c, double[][] x, int terms, double[] out, int n) {
+        int m = terms;
         int first = 0;
         while (first < m && c[first] == 0.0) first++;
         if (first == m) { java.util.Arrays.fill(out, 0, n, 0.0); return; }
@@ -84,6 +91,18 @@ public final class LinearCombination extends KernelOp {
             double[] xi = x[i];
             for (int j = 0; j < n; j++) out[j] += ci * xi[j];
         }
+    }
+
+    /**
+     * The indices of the nonzero coefficients in the order {@link #run} adds them: what a compiler
+     * unrolling this op follows to reproduce its numbers bit for bit.
+     */
+    public static int[] liveTerms(double[] c) {
+        int live = 0;
+        for (double x : c) if (x != 0.0) live++;
+        int[] idx = new int[live];
+        for (int i = 0, j = 0; i < c.length; i++) if (c[i] != 0.0) idx[j++] = i;
+        return idx;
     }
 
     /** Sizes up to which the element-by-element order is used (other kernels summing in this op's order read it). */

@@ -18,5 +18,5 @@ public interface ExplicitRkAlgorithm extends OdeAlgorithm {
     /** The step-size controller this method is tuned for (OrdinaryDiffEq.jl's defaults). */
     default PIController controller() { return PIController.forOrder(order()); }
 
-    @Override default <S> Stepper<S> stepper(StateOps<S> ops) { return new ExplicitRkStepper<>(tableau(), ops, controller()); }
+    @Override default <S> Stepper<S, ?> stepper(StateOps<S> ops) { return new ExplicitRkStepper<>(tableau(), ops, controller()); }
 }

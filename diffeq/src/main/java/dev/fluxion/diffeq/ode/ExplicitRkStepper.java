@@ -1,11 +1,10 @@
 package dev.fluxion.diffeq.ode;
 
 import dev.fluxion.diffeq.ErrorNorm;
-import dev.fluxion.diffeq.PIController;
 import dev.fluxion.diffeq.StateOps;
 import dev.fluxion.diffeq.Step;
+import dev.fluxion.diffeq.StepController;
 import dev.fluxion.diffeq.Stepper;
-import dev.fluxion.tensor.LinearCombination;
 
 /**
  * The one stepper of every explicit Runge–Kutta method: it reads a {@link ExplicitRkTableau}
@@ -15,10 +14,10 @@ import dev.fluxion.tensor.LinearCombination;
  * over the state arithmetic, so the same code runs on tensors (AD modes) and flat arrays (plain
  * solves of a compiled right-hand side).
  */
-public final class ExplicitRkStepper<S> implements Stepper<S> {
+public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     private final ExplicitRkTableau tab;
     private final StateOps<S> ops;
-    private final PIController controller;
+    private final StepController controller;
     private final int s;
     private final int[][] stageDeps;      // nonzero a_ij per stage
     private final double[][] stageA;
@@ -36,7 +35,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     private final double[][] errScratch;
     private double[] errAcc = new double[0];
 
-    public ExplicitRkStepper(ExplicitRkTableau tab, StateOps<S> ops, PIController controller) {
+    public ExplicitRkStepper(ExplicitRkTableau tab, StateOps<S> ops, StepController controller) {
         this.tab = tab;
         this.ops = ops;
         this.controller = controller;
@@ -98,7 +97,9 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
 
     @Override public boolean adaptive() { return tab.adaptive(); }
 
-    @Override public PIController defaultController() { return controller; }
+    @Override public int errorOrder() { return Math.min(tab.order(), tab.embeddedOrder()) + 1; }
+
+    @Override public StepController defaultController() { return controller; }
 
     @Override public StateOps<S> ops() { return ops; }
 
@@ -114,7 +115,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
         return deps.length == 0 ? u : ops.rkSum(u, h, coef, deps, k, false);
     }
 
-    @Override public Step<S> attempt(double t, S u, S fu, double h, ErrorNorm norm) {
+    @Override public Step<S, RkStages<S>> attempt(double t, S u, S fu, double h, ErrorNorm norm) {
         S[] k = ops.newArray(s);
         k[0] = fu;
         boolean fsal = tab.fsal();
@@ -131,52 +132,24 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
         }
         double err = 0.0;
         if (tab.adaptive()) err = error(u, unew, k, h, norm);
-        return new Step<>(t, h, u, fu, unew, fnew, err, k);
+        return new Step<>(t, h, u, fu, unew, fnew, err, new RkStages<>(k));
     }
 
-    /** The embedded error estimate h Σ btilde_i k_i, weighted; primal values only. */
+    /** The embedded error estimate h Σ btilde_i k_i, weighted by the solve's norm; primal values only. */
     private double error(S u, S unew, S[] k, double h, ErrorNorm norm) {
-        double[] uu = ops.values(u), un = ops.values(unew);
         int n = ops.normLength();
         if (n == 0) return 0.0;
-        int ne = errDeps.length;
-        double[][] kd = errScratch;   // a handful of reference stores per step; the loop below reads plain arrays
-        for (int m = 0; m < ne; m++) kd[m] = ops.values(k[errDeps[m]]);
-        double atol = norm.scalarAtol(), rtol = norm.rtol();
-        double sum = 0.0;
-        if (n <= LinearCombination.SMALL || atol != atol) {
-            for (int i = 0; i < n; i++) {
-                double e = 0.0;
-                for (int m = 0; m < ne; m++) e += errVals[m] * kd[m][i];
-                double sc = atol == atol ? atol + rtol * Math.max(Math.abs(uu[i]), Math.abs(un[i])) : norm.scale(i, uu[i], un[i]);
-                double r = h * e / sc;
-                sum += r * r;
-            }
-        } else {
-            // A large state (an adjoint's λ and μ): the same sums term by term, each a pass the JIT
-            // vectorises, then the scaled squares in the same order of i.
-            if (errAcc.length < n) errAcc = new double[n];
-            double[] e = errAcc;
-            java.util.Arrays.fill(e, 0, n, 0.0);
-            for (int m = 0; m < ne; m++) {
-                double c = errVals[m];
-                double[] x = kd[m];
-                for (int i = 0; i < n; i++) e[i] += c * x[i];
-            }
-            for (int i = 0; i < n; i++) {
-                double r = h * e[i] / (atol + rtol * Math.max(Math.abs(uu[i]), Math.abs(un[i])));
-                sum += r * r;
-            }
-        }
-        double est = Math.sqrt(sum / n);
-        return Double.isFinite(est) ? est : Double.NaN;
+        double[][] kd = errScratch;   // a handful of reference stores per step; the norm reads plain arrays
+        for (int m = 0; m < errDeps.length; m++) kd[m] = ops.values(k[errDeps[m]]);
+        if (errAcc.length < n && n > dev.fluxion.tensor.LinearCombination.SMALL) errAcc = new double[n];
+        return norm.ofSum(h, errVals, kd, errDeps.length, ops.values(u), ops.values(unew), n, errAcc);
     }
 
     @Override public boolean interpolationNeedsFnew() {
         return interp == null || firstExtraIsFnew;
     }
 
-    @Override public S interpolate(Step<S> step, double theta) {
+    @Override public S interpolate(Step<S, RkStages<S>> step, double theta) {
         if (interp == null) return hermite(step, theta);
         S[] all = stagesForInterpolation(step);
         double[] w = weightScratch;
@@ -185,13 +158,13 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
     }
 
     /** The step's stages plus the interpolant's extra stages, computed once per step on demand. */
-    @SuppressWarnings("unchecked")
-    private S[] stagesForInterpolation(Step<S> step) {
+    private S[] stagesForInterpolation(Step<S, RkStages<S>> step) {
         int e = interp.extraStages();
-        if (e == 0) return step.stages;
-        if (step.extra != null) return (S[]) step.extra;
+        RkStages<S> cache = step.cache;
+        if (e == 0) return cache.k;
+        if (cache.withExtras != null) return cache.withExtras;
         S[] all = ops.newArray(s + e);
-        System.arraycopy(step.stages, 0, all, 0, s);
+        System.arraycopy(cache.k, 0, all, 0, s);
         for (int r = 0; r < e; r++) {
             int i = s + r;
             if (r == 0 && firstExtraIsFnew) {
@@ -202,12 +175,12 @@ public final class ExplicitRkStepper<S> implements Stepper<S> {
             S ui = combineStage(step.u, step.h, extraDeps[r], extraA[r], all);
             all[i] = ops.eval(ui, step.t + interp.cExtra(r) * step.h);
         }
-        step.extra = all;
+        cache.withExtras = all;
         return all;
     }
 
     /** Cubic Hermite interpolation from the end values and derivatives (third order). */
-    private S hermite(Step<S> step, double theta) {
+    private S hermite(Step<S, RkStages<S>> step, double theta) {
         if (step.fnew == null) step.fnew = ops.eval(step.unew, step.tEnd());
         double th = theta, th2 = th * th, th3 = th2 * th;
         double h00 = 2 * th3 - 3 * th2 + 1, h10 = th3 - 2 * th2 + th, h01 = -2 * th3 + 3 * th2, h11 = th3 - th2;

@@ -84,11 +84,5 @@ public final class ExplicitRkTableau {
     public double b(int i) { return b[i]; }
     public double btilde(int i) { return btilde[i]; }
 
-    /** Copies, for the stepper to keep in its own arrays. */
-    public double[] cs() { return c.clone(); }
-    public double[] row(int i) { return a[i].clone(); }
-    public double[] bs() { return b.clone(); }
-    public double[] btildes() { return btilde == null ? null : btilde.clone(); }
-
     @Override public String toString() { return name + " (order " + order + ", " + c.length + " stages)"; }
 }

@@ -51,29 +51,12 @@ public final class RkInterpolant {
     public int totalStages() { return bTheta.length; }
     public double cExtra(int r) { return cExtra[r]; }
     public double[] aExtraRow(int r) { return aExtra[r].clone(); }
-    /** Degree of the polynomials b_i(θ). */
-    public int degree() {
-        int d = 0;
-        for (double[] row : bTheta) d = Math.max(d, row.length);
-        return d;
-    }
-
     /** b_i(θ) for every stage i, written into {@code out} (length totalStages()). */
     public void weights(double theta, double[] out) {
         for (int i = 0; i < bTheta.length; i++) {
             double[] q = bTheta[i];
             double acc = 0.0;
             for (int m = q.length - 1; m >= 0; m--) acc = (acc + q[m]) * theta;
-            out[i] = acc;
-        }
-    }
-
-    /** d b_i/dθ for every stage i, for dense output of derivatives. */
-    public void weightDerivatives(double theta, double[] out) {
-        for (int i = 0; i < bTheta.length; i++) {
-            double[] q = bTheta[i];
-            double acc = 0.0;
-            for (int m = q.length - 1; m >= 0; m--) acc = acc * theta + (m + 1) * q[m];
             out[i] = acc;
         }
     }

@@ -6,11 +6,12 @@ import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.FlatRhs;
 import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.diffeq.OdeAlgorithm;
-import dev.fluxion.diffeq.OdeProblem;
+import dev.fluxion.diffeq.OdeFunction;
 import dev.fluxion.diffeq.OdeSolution;
 import dev.fluxion.diffeq.ReturnCode;
 import dev.fluxion.diffeq.Solve;
 import dev.fluxion.diffeq.SolveOptions;
+import dev.fluxion.diffeq.SolveSpec;
 import dev.fluxion.diffeq.Step;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
@@ -26,12 +27,14 @@ import java.util.Arrays;
  * tolerances, on flat arrays, with f's compiled VJP program.
  */
 final class Adjoint {
-    private final OdeProblem prob;
+    private final SolveSpec spec;
+    private final OdeFunction f;
     private final CompiledFunction cf;
     private final OdeAlgorithm alg;
     private final SolveOptions o;
     private final SolveOptions backward;
     private final Tensor p;
+    private final double t0;
     private final Shape uShape;
     private final int n;
     private final int np;
@@ -41,18 +44,20 @@ final class Adjoint {
     /** Each segment starts with the step the previous one ended with (no initial-step probing). */
     private double backwardDt = Double.NaN, resolveDt = Double.NaN;
 
-    Adjoint(OdeProblem prob, CompiledFunction cf, OdeAlgorithm alg, SolveOptions o, Tensor p, Shape uShape) {
-        this.prob = prob;
-        this.cf = cf;
-        this.alg = alg;
-        this.o = o;
-        this.p = p;
-        this.uShape = uShape;
+    /** The adjoint of spec's solve (primal u0 and p). */
+    Adjoint(SolveSpec spec) {
+        this.spec = spec;
+        this.f = spec.term()::evaluate;
+        this.cf = spec.compiled();
+        this.alg = spec.alg();
+        this.o = spec.options();
+        this.p = spec.p();
+        this.t0 = spec.t0();
+        this.uShape = spec.u0().shape();
         this.n = uShape.size();
         this.np = p.size();
-        this.vjp = new VjpEvaluator(prob.f(), cf, p, uShape, true, true);
-        double atol = o.atol();
-        if (o.atolVector() != null) atol = Arrays.stream(o.atolVector().toDoubleArray()).min().orElse(atol);
+        this.vjp = new VjpEvaluator(f, cf, p, uShape, true, true);
+        double atol = ErrorNorm.of(o, spec.u0()).atol();
         this.backward = SolveOptions.defaults().rtol(o.rtol()).atol(atol).saveEverystep(false)
                 .maxiters(o.maxiters()).dtmax(o.dtmax()).tstops(o.tstops());
     }
@@ -72,7 +77,7 @@ final class Adjoint {
     private double[] mu;
 
     /** The jump-and-integrate loop shared by every method; returns {dL/du0, dL/dp}. */
-    private double[][] sweep(double[] ts, double[][] ct, double t0, Segment segment) {
+    private double[][] sweep(double[] ts, double[][] ct, Segment segment) {
         lambda = new double[n];
         mu = new double[np];
         int m = ts.length;
@@ -82,7 +87,7 @@ final class Adjoint {
         for (int k = m - 1; k >= 0; k--) {
             double tPrev = k > 0 ? ts[k - 1] : t0;
             if (tPrev != tCur) segment.run(k, tCur, tPrev);
-            if (retcode != ReturnCode.SUCCESS) return nan();
+            if (!retcode.successful()) return nan();
             if (k > 0) add(lambda, ct[k - 1]);
             tCur = tPrev;
         }
@@ -116,16 +121,16 @@ final class Adjoint {
         OdeSolution sol = Solve.run(alg.stepper(ops), x0, ops.eval(x0, tCur), alg, tCur, tPrev, opts, norm);
         backwardSteps += sol.stats().acceptedSteps();
         if (Double.isFinite(sol.lastStep())) backwardDt = sol.lastStep();
-        if (sol.retcode() != ReturnCode.SUCCESS) retcode = sol.retcode();
+        if (!sol.retcode().successful()) retcode = sol.retcode();
         return sol;
     }
 
     /** A forward re-solve of [a, b] from u(a) with dense output (a checkpoint interval). */
-    private DenseOutput<?> resolve(double[] ua, double a, double b) {
+    private DenseOutput<?, ?> resolve(double[] ua, double a, double b) {
         SolveOptions opts = o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null);
         if (Double.isFinite(resolveDt)) opts = opts.dt(Math.min(Math.abs(resolveDt), Math.abs(b - a)));
-        OdeSolution sol = Solve.integrate(prob, Tensor.unsafeWrap(uShape, ua.clone()), p, a, b, alg, opts);
-        if (sol.retcode() != ReturnCode.SUCCESS) retcode = sol.retcode();
+        OdeSolution sol = spec.withInputs(Tensor.unsafeWrap(uShape, ua.clone()), p).withSpan(a, b).withOptions(opts).integrate();
+        if (!sol.retcode().successful()) retcode = sol.retcode();
         if (Double.isFinite(sol.lastStep())) resolveDt = sol.lastStep();
         return sol.denseOutput();
     }
@@ -134,7 +139,7 @@ final class Adjoint {
      * λ' = −(∂f/∂u)ᵀλ and μ' = −(∂f/∂p)ᵀλ on x = [λ, μ], u(t) from a dense output. The VJP is
      * linear in its cotangent, so it is taken of −λ and written straight into the derivative.
      */
-    private FlatRhs lambdaMu(DenseOutput<?> u) {
+    private FlatRhs lambdaMu(DenseOutput<?, ?> u) {
         double[] negLambda = new double[n];
         return (x, t) -> {
             for (int i = 0; i < n; i++) negLambda[i] = -x[i];
@@ -144,7 +149,7 @@ final class Adjoint {
         };
     }
 
-    private void integrateLambdaMu(DenseOutput<?> u, double tCur, double tPrev) {
+    private void integrateLambdaMu(DenseOutput<?, ?> u, double tCur, double tPrev) {
         double[] x = new double[n + np];
         System.arraycopy(lambda, 0, x, 0, n);
         System.arraycopy(mu, 0, x, n, np);
@@ -159,17 +164,17 @@ final class Adjoint {
      * With checkpoints: each interval between saved states is re-solved forward from its saved
      * start with dense output, then the adjoint crosses it. Without: the forward dense output.
      */
-    double[][] interpolating(double[] ts, double[][] ys, double[][] ct, double t0, double[] u0, DenseOutput<?> dense) {
-        return sweep(ts, ct, t0, (k, tCur, tPrev) -> {
-            DenseOutput<?> u = dense != null ? dense : resolve(k > 0 ? ys[k - 1] : u0, tPrev, tCur);
-            if (retcode == ReturnCode.SUCCESS) integrateLambdaMu(u, tCur, tPrev);
+    double[][] interpolating(double[] ts, double[][] ys, double[][] ct, double[] u0, DenseOutput<?, ?> dense) {
+        return sweep(ts, ct, (k, tCur, tPrev) -> {
+            DenseOutput<?, ?> u = dense != null ? dense : resolve(k > 0 ? ys[k - 1] : u0, tPrev, tCur);
+            if (retcode.successful()) integrateLambdaMu(u, tCur, tPrev);
         });
     }
 
     // ------------------------------------------------------------------ BacksolveAdjoint
 
     /** u reconstructed backwards with the adjoint: x = [u, λ, μ]; reset to the saved state at every saved time if checkpointing. */
-    double[][] backsolve(double[] ts, double[][] ys, double[][] ct, double t0, boolean checkpointing, double[] reconstructed) {
+    double[][] backsolve(double[] ts, double[][] ys, double[][] ct, boolean checkpointing, double[] reconstructed) {
         double[] u = ys.length == 0 ? new double[n] : ys[ys.length - 1].clone();
         double[] uu = new double[n], negLambda = new double[n];
         FlatRhs rhs = (x, t) -> {
@@ -179,7 +184,7 @@ final class Adjoint {
             vjp.eval(uu, t, negLambda, d, 0, d, n, d, 2 * n);
             return d;
         };
-        double[][] g = sweep(ts, ct, t0, (k, tCur, tPrev) -> {
+        double[][] g = sweep(ts, ct, (k, tCur, tPrev) -> {
             if (checkpointing) System.arraycopy(ys[k], 0, u, 0, n);
             double[] x = new double[2 * n + np];
             System.arraycopy(u, 0, x, 0, n);
@@ -197,27 +202,27 @@ final class Adjoint {
     // ------------------------------------------------------------------ QuadratureAdjoint
 
     /** λ alone backwards (dense), then μ = ∫ λᵀ ∂f/∂p dt by adaptive Gauss–Kronrod over the λ steps. */
-    double[][] quadrature(double[] ts, double[][] ct, double t0, DenseOutput<?> dense, double qAtol, double qRtol) {
+    double[][] quadrature(double[] ts, double[][] ct, DenseOutput<?, ?> dense, double qAtol, double qRtol) {
         double[] gu = new double[n];
-        VjpEvaluator lambdaOnly = new VjpEvaluator(prob.f(), cf, p, uShape, true, false);
-        VjpEvaluator paramsOnly = new VjpEvaluator(prob.f(), cf, p, uShape, false, true);
+        VjpEvaluator lambdaOnly = new VjpEvaluator(f, cf, p, uShape, true, false);
+        VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
         FlatRhs rhs = (x, t) -> {
             lambdaOnly.eval(dense.valuesAt(t), t, x, null, gu, null);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) d[i] = -gu[i];
             return d;
         };
-        return sweep(ts, ct, t0, (k, tCur, tPrev) -> {
+        return sweep(ts, ct, (k, tCur, tPrev) -> {
             OdeSolution lam = solveBackward(rhs, lambda.clone(), n, tCur, tPrev, true);
-            if (retcode != ReturnCode.SUCCESS) return;
-            DenseOutput<?> l = lam.denseOutput();
+            if (!retcode.successful()) return;
+            DenseOutput<?, ?> l = lam.denseOutput();
             GaussKronrod.Integrand integrand = t -> {
                 double[] out = new double[np];
                 paramsOnly.eval(dense.valuesAt(t), t, l.valuesAt(t), null, null, out);
                 return out;
             };
             double atol = Math.min(qAtol, backward.atol()), rtol = Math.min(qRtol, backward.rtol());
-            for (Step<?> s : l.steps()) {
+            for (Step<?, ?> s : l.steps()) {
                 // the step runs from s.t towards tPrev; μ gains ∫ from its end to its start
                 double a = Math.min(s.t, s.tEnd()), b = Math.max(s.t, s.tEnd());
                 double sign = Math.signum(s.t - s.tEnd());

@@ -14,7 +14,7 @@ import dev.fluxion.tensor.Tensor;
  * problems); with checkpointing (the default, as SciMLSensitivity) u is reset to the saved forward
  * state at every saved time, which bounds the drift; without it the method is the paper's.
  */
-public final class BacksolveAdjoint implements SensitivityAlgorithm {
+public final class BacksolveAdjoint extends ContinuousAdjoint {
     private final boolean checkpointing;
 
     public BacksolveAdjoint() { this(true); }
@@ -35,6 +35,12 @@ public final class BacksolveAdjoint implements SensitivityAlgorithm {
         Tensor[] span = prob.tspan();
         OdeProblem back = prob.withU0(forward.last().primal()).withTspan(span[1].valueAt(0), span[0].valueAt(0));
         return back.solve(alg, o).last();
+    }
+
+    @Override boolean keepsForwardDense() { return false; }
+
+    @Override double[][] backward(Adjoint adjoint, ForwardPass f, double[][] rows) {
+        return adjoint.backsolve(f.ts, f.ys, rows, checkpointing, null);
     }
 
     @Override public String name() { return "BacksolveAdjoint"; }

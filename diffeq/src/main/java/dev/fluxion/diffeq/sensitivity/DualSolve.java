@@ -1,14 +1,11 @@
 package dev.fluxion.diffeq.sensitivity;
 
-import dev.fluxion.autodiff.CompiledFunction;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.FlatStateOps;
-import dev.fluxion.diffeq.OdeAlgorithm;
-import dev.fluxion.diffeq.OdeFunction;
 import dev.fluxion.diffeq.OdeSolution;
 import dev.fluxion.diffeq.ReturnCode;
-import dev.fluxion.diffeq.Solve;
 import dev.fluxion.diffeq.SolveOptions;
+import dev.fluxion.diffeq.SolveSpec;
 import dev.fluxion.diffeq.SolverStats;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
@@ -26,17 +23,19 @@ final class DualSolve {
     /** Saved times, primal states [nt][n] and lanes [K][nt][n], with the solve's outcome. */
     record Result(double[] ts, double[][] y, double[][][] lanes, ReturnCode retcode, SolverStats stats) {}
 
-    static Result run(OdeFunction f, CompiledFunction cf, OdeAlgorithm alg, SolveOptions o, double t0, double t1,
-                      double[] u0, Tensor p, Shape uShape, int k, double[] u0Lanes, double[] pLanes, boolean errorOnAll) {
+    /** The solve of spec (primal u0 and p) with K lanes seeded by u0Lanes [K·n] and pLanes [K·np] (or null). */
+    static Result run(SolveSpec spec, int k, double[] u0Lanes, double[] pLanes, boolean errorOnAll) {
+        Tensor u0t = spec.u0(), p = spec.p();
+        Shape uShape = u0t.shape();
         int n = uShape.size();
-        JvpEvaluator rhs = new JvpEvaluator(f, cf, p, uShape, k, pLanes);
+        JvpEvaluator rhs = new JvpEvaluator(spec.term()::evaluate, spec.compiled(), p, uShape, k, pLanes);
         int total = n * (1 + k);
         FlatStateOps ops = new FlatStateOps(rhs, Shape.of(total), errorOnAll ? total : n);
         double[] x0 = new double[total];
-        System.arraycopy(u0, 0, x0, 0, n);
+        System.arraycopy(u0t.unsafeData(), 0, x0, 0, n);
         System.arraycopy(u0Lanes, 0, x0, n, k * n);
-        ErrorNorm norm = norm(o, n, total, errorOnAll);
-        OdeSolution sol = Solve.run(alg.stepper(ops), x0, ops.eval(x0, t0), alg, t0, t1, o, norm);
+        ErrorNorm norm = norm(spec.options(), n, total, errorOnAll);
+        OdeSolution sol = spec.run(spec.alg().stepper(ops), x0, ops.eval(x0, spec.t0()), norm);
         double[] ts = sol.t();
         int nt = ts.length;
         double[][] y = new double[nt][n];
@@ -47,6 +46,73 @@ final class DualSolve {
             for (int l = 0; l < k; l++) System.arraycopy(x, n + l * n, lanes[l][i], 0, n);
         }
         return new Result(ts, y, lanes, sol.retcode(), sol.stats());
+    }
+
+    /**
+     * The saved series and its Jacobian with respect to (u0, p): lanes seeded with the identity,
+     * chunk of them per pass (all inputs in one pass up to 64 when chunk is 0).
+     */
+    static Pass jacobian(SolveSpec spec, int chunk, boolean errorOnAll) {
+        int n = spec.u0().size(), np = spec.p().size(), total = n + np;
+        int width = chunk > 0 ? chunk : Math.min(Math.max(total, 1), 64);
+        double[][] jacobian = new double[total][];   // [input][nt·n]
+        Result first = null;
+        ReturnCode rc = ReturnCode.SUCCESS;
+        for (int start = 0; start < total || start == 0; start += width) {
+            int k = Math.max(1, Math.min(width, total - start));
+            double[] seedU = new double[k * n];
+            double[] seedP = np == 0 ? null : new double[k * np];
+            for (int l = 0; l < k && start + l < total; l++) {
+                int j = start + l;
+                if (j < n) seedU[l * n + j] = 1.0;
+                else seedP[l * np + (j - n)] = 1.0;
+            }
+            Result r = run(spec, k, seedU, seedP, errorOnAll);
+            if (first == null) {
+                first = r;
+                rc = r.retcode();
+            } else if (!r.retcode().successful()) {
+                rc = r.retcode();
+            }
+            int nt = first.ts().length;
+            for (int l = 0; l < k && start + l < total; l++) {
+                double[] col = new double[nt * n];
+                for (int i = 0; i < nt && i < r.lanes()[l].length; i++) System.arraycopy(r.lanes()[l][i], 0, col, i * n, n);
+                jacobian[start + l] = col;
+            }
+            if (total == 0) break;
+        }
+        return new JacobianPass(first, rc, jacobian, n, np);
+    }
+
+    /** Jᵀ·cotangent from the Jacobian the forward pass kept. */
+    private static final class JacobianPass extends Pass {
+        private final double[][] jacobian;
+        private final int n, np;
+
+        JacobianPass(Result r, ReturnCode rc, double[][] jacobian, int n, int np) {
+            super(r.ts(), r.y(), rc, r.stats());
+            this.jacobian = jacobian;
+            this.n = n;
+            this.np = np;
+        }
+
+        @Override long extraResidualSize() { return jacobian.length == 0 ? 0 : (long) jacobian.length * jacobian[0].length; }
+
+        @Override double[][] vjp(double[][] rows) {
+            double[] gu = new double[n], gp = new double[np];
+            for (int j = 0; j < n + np; j++) {
+                double[] col = jacobian[j];
+                double acc = 0.0;
+                for (int i = 0, q = 0; i < rows.length; i++) {
+                    double[] c = rows[i];
+                    for (int m = 0; m < n; m++, q++) acc += col[q] * c[m];
+                }
+                if (j < n) gu[j] = acc;
+                else gp[j - n] = acc;
+            }
+            return new double[][] {gu, gp};
+        }
     }
 
     /** The solve's tolerances over the augmented state (per-component atol repeated for every lane). */

@@ -8,7 +8,7 @@ package dev.fluxion.diffeq.sensitivity;
  * it, so memory grows with the checkpoints, not the steps; {@link #dense()} keeps the whole
  * forward dense output instead (no re-solve).
  */
-public final class InterpolatingAdjoint implements SensitivityAlgorithm {
+public final class InterpolatingAdjoint extends ContinuousAdjoint {
     private final boolean checkpointing;
 
     public InterpolatingAdjoint() { this(true); }
@@ -19,6 +19,12 @@ public final class InterpolatingAdjoint implements SensitivityAlgorithm {
     public static InterpolatingAdjoint dense() { return new InterpolatingAdjoint(false); }
 
     public boolean checkpointing() { return checkpointing; }
+
+    @Override boolean keepsForwardDense() { return !checkpointing; }
+
+    @Override double[][] backward(Adjoint adjoint, ForwardPass f, double[][] rows) {
+        return adjoint.interpolating(f.ts, f.ys, rows, f.u0, f.dense);
+    }
 
     @Override public String name() { return "InterpolatingAdjoint"; }
 

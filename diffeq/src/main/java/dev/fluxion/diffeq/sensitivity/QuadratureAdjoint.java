@@ -6,7 +6,7 @@ package dev.fluxion.diffeq.sensitivity;
  * (7, 15) over the adjoint's steps (SciMLSensitivity's QuadratureAdjoint). Keeps the backward
  * system small when p is large; memory grows with the forward steps.
  */
-public final class QuadratureAdjoint implements SensitivityAlgorithm {
+public final class QuadratureAdjoint extends ContinuousAdjoint {
     private final double abstol, reltol;
 
     /** Quadrature tolerances abstol 1e-6, reltol 1e-3 (SciMLSensitivity's), tightened to the solve's when those are tighter. */
@@ -21,6 +21,12 @@ public final class QuadratureAdjoint implements SensitivityAlgorithm {
     public double abstol() { return abstol; }
 
     public double reltol() { return reltol; }
+
+    @Override boolean keepsForwardDense() { return true; }
+
+    @Override double[][] backward(Adjoint adjoint, ForwardPass f, double[][] rows) {
+        return adjoint.quadrature(f.ts, rows, f.dense, abstol, reltol);
+    }
 
     @Override public String name() { return "QuadratureAdjoint"; }
 

@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.sensitivity
 
+import dev.fluxion.diffeq.SensitivityAlgorithm
 import dev.fluxion.autodiff.Tape
 import dev.fluxion.diffeq.OdeProblem
 import dev.fluxion.diffeq.OdeSolution

@@ -1,12 +1,13 @@
 package dev.fluxion.diffeq.sensitivity
 
+import dev.fluxion.diffeq.SensitivityAlgorithm
 import dev.fluxion.autodiff.AD
 import dev.fluxion.diffeq.OdeProblem
 import dev.fluxion.diffeq.OdeSolution
 import dev.fluxion.diffeq.Problems
 import dev.fluxion.diffeq.ReturnCode
 import dev.fluxion.diffeq.SolveOptions
-import dev.fluxion.diffeq.DiffEqLayers
+import dev.fluxion.diffeq.sensitivity.DiffEqLayers
 import dev.fluxion.diffeq.ode.RK4
 import dev.fluxion.diffeq.ode.Tsit5
 import dev.fluxion.diffeq.ode.Vern9

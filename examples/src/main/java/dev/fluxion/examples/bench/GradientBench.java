@@ -12,7 +12,7 @@ import dev.fluxion.diffeq.sensitivity.ForwardSensitivity;
 import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
 import dev.fluxion.diffeq.sensitivity.QuadratureAdjoint;
 import dev.fluxion.diffeq.sensitivity.ReverseTape;
-import dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm;
+import dev.fluxion.diffeq.SensitivityAlgorithm;
 import dev.fluxion.examples.LotkaVolterra;
 import dev.fluxion.nn.Activation;
 import dev.fluxion.nn.Chain;

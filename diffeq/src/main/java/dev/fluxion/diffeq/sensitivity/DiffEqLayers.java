@@ -1,15 +1,16 @@
-package dev.fluxion.diffeq;
+package dev.fluxion.diffeq.sensitivity;
 
-import dev.fluxion.diffeq.sensitivity.ForwardDuals;
-import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
-import dev.fluxion.diffeq.sensitivity.ReverseTape;
+import dev.fluxion.diffeq.OdeAlgorithm;
+import dev.fluxion.diffeq.OdeProblem;
+import dev.fluxion.diffeq.SolveOptions;
 import dev.fluxion.tensor.Tensor;
 
 /**
  * The seed's three layer helpers (DiffEqFlux's original diffeq_rd, diffeq_fd and diffeq_adjoint),
  * kept by name: solve prob with parameters p and return the saved series [nt, ...u.shape],
  * differentiable with respect to p by reverse mode through the solver, forward duals, or the
- * adjoint method.
+ * adjoint method. They live beside the sensitivity algorithms they name (the root package does not
+ * depend on this one).
  */
 public final class DiffEqLayers {
     private DiffEqLayers() {}

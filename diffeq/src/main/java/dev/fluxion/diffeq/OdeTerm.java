@@ -1,0 +1,115 @@
+package dev.fluxion.diffeq;
+
+import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.autodiff.Jit;
+import dev.fluxion.tensor.Shape;
+import dev.fluxion.tensor.Tensor;
+
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The right-hand side of an ODE as a stepper evaluates it (diffrax's {@code ODETerm}): f with its
+ * compiled programs. Problems hold a term; solvers, sensitivity methods and adjoints ask the term
+ * for values and compiled programs (whose JVP and VJP programs give Jacobians and adjoints), never
+ * the problem. SDE and DDE problems add their diffusion and history terms beside this one.
+ *
+ * <p>Compiled programs are shared by every term built on the same function object (as JAX caches
+ * jit by function and shapes): a loss that builds a new problem on each call traces f once. The
+ * shared cache holds f weakly — its key weakly, and its programs through a weak reference — so a
+ * function nothing else uses is collected together with its programs and generated classes.
+ */
+public final class OdeTerm {
+    private static final Object EAGER = new Object();
+    private static final Map<OdeFunction, Programs> BY_FUNCTION = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final OdeFunction f;
+    private final Programs programs;
+
+    private OdeTerm(OdeFunction f, Programs programs) {
+        this.f = f;
+        this.programs = programs;
+    }
+
+    /** The term of f, sharing compiled programs with every other term of the same function object. */
+    public static OdeTerm of(OdeFunction f) {
+        if (f == null) throw new IllegalArgumentException("the right-hand side f is null: a problem needs f(u, p, t)");
+        return new OdeTerm(f, BY_FUNCTION.computeIfAbsent(f, Programs::new));
+    }
+
+    public OdeFunction function() { return f; }
+
+    /**
+     * f(u, p, t), checked: a null result or one whose shape differs from u's is an error that names
+     * f and the time, not a failure deep inside a solver.
+     */
+    public Tensor evaluate(Tensor u, Tensor p, Tensor t) {
+        return checked(f.apply(u, p, t), u.shape(), t);
+    }
+
+    static Tensor checked(Tensor du, Shape uShape, Tensor t) {
+        if (du == null) {
+            throw new IllegalArgumentException("the right-hand side f returned null at t = " + describe(t) + "; it must return du, shaped like u");
+        }
+        if (du.shape() != uShape && !du.shape().equals(uShape)) {
+            throw new IllegalArgumentException("the right-hand side f returned shape " + du.shape() + " at t = " + describe(t)
+                    + " for a state of shape " + uShape + "; du must have the shape of u at every call");
+        }
+        return du;
+    }
+
+    private static String describe(Tensor t) {
+        return t.isConcrete() ? Double.toString(t.primal().valueAt(0)) : "(traced)";
+    }
+
+    /** f compiled for arguments shaped like u and p, or null when f cannot be traced (it then runs eagerly). */
+    public CompiledFunction compiled(Tensor u, Tensor p) {
+        CompiledFunction cf = programs.compiled(u, p);
+        if (cf != null && !cf.outputShape().equals(u.shape())) {
+            throw new IllegalArgumentException("the right-hand side f returned shape " + cf.outputShape() + " for a state of shape "
+                    + u.shape() + "; du must have the shape of u");
+        }
+        return cf;
+    }
+
+    /** Whether f has been traced successfully for these shapes (for tests and diagnostics). */
+    public boolean isCompiled(Tensor u, Tensor p) { return programs.isCompiled(u, p); }
+
+    /** One function's compiled programs per argument shapes; holds the function only weakly. */
+    private static final class Programs {
+        private final WeakReference<OdeFunction> f;
+        private final ConcurrentHashMap<String, Object> compiled = new ConcurrentHashMap<>();
+        /** The last lookup, for the common case of the same shapes solve after solve. */
+        private volatile Object[] last;
+
+        Programs(OdeFunction f) { this.f = new WeakReference<>(f); }
+
+        CompiledFunction compiled(Tensor u, Tensor p) {
+            Object[] l = last;
+            if (l != null && l[0].equals(u.shape()) && l[1].equals(p.shape())) return l[2] == EAGER ? null : (CompiledFunction) l[2];
+            String key = u.shape() + "|" + p.shape();
+            Object c = compiled.computeIfAbsent(key, k -> {
+                WeakReference<OdeFunction> ref = f;
+                Shape us = u.shape();
+                // The program keeps this lambda to derive its JVP and VJP programs later; it reaches
+                // f only through the weak reference, so the cache never keeps f alive. Whoever
+                // solves holds f (the term does), so it is there whenever a program is derived.
+                CompiledFunction cf = Jit.tryCompile(a -> {
+                    OdeFunction fn = ref.get();
+                    if (fn == null) throw new IllegalStateException("the right-hand side was collected");
+                    return checked(fn.apply(a[0], a[1], a[2]), us, a[2]);
+                }, u.primal(), p.primal(), Tensor.scalar(0.0));
+                return cf == null ? EAGER : cf;
+            });
+            last = new Object[] {u.shape(), p.shape(), c};
+            return c == EAGER ? null : (CompiledFunction) c;
+        }
+
+        boolean isCompiled(Tensor u, Tensor p) {
+            return compiled.get(u.shape() + "|" + p.shape()) instanceof CompiledFunction;
+        }
+    }
+}

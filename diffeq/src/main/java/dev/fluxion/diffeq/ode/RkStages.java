@@ -1,0 +1,15 @@
+package dev.fluxion.diffeq.ode;
+
+import dev.fluxion.diffeq.StepCache;
+
+/** An explicit Runge–Kutta step's cache: its stages k, and the interpolant's extra stages once computed. */
+public final class RkStages<S> implements StepCache {
+    /** The s stages of the step. */
+    final S[] k;
+    /** k followed by the interpolant's extra stages (Verner's), computed on the first interpolation; null before. */
+    S[] withExtras;
+
+    RkStages(S[] k) { this.k = k; }
+
+    @Override public int storedStates() { return withExtras != null ? withExtras.length : k.length; }
+}
