@@ -50,7 +50,8 @@ public final class Solve {
         }
         boolean compile = o.compile() == null || o.compile();
         CompiledFunction cf = compile ? compiled(prob, u0, p) : null;
-        if (cf != null && u0.isPrimal() && p.isPrimal()) {
+        // flat arrays carry no derivatives: only when parameters read inside f (implicit inputs) are plain too
+        if (cf != null && u0.isPrimal() && p.isPrimal() && cf.implicitInputsArePlain()) {
             FlatStateOps ops = FlatStateOps.of(cf, p, u0.shape());
             double[] x0 = u0.unsafeData();
             return run(alg.stepper(ops), x0, ops.eval(x0, t0), alg, t0, t1, o, ErrorNorm.of(o, u0));

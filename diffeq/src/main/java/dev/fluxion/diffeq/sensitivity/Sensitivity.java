@@ -35,12 +35,21 @@ public final class Sensitivity {
 
     /** Solves on (u0, p), differentiating as o's sensealg asks. */
     public static OdeSolution solve(OdeProblem prob, Tensor u0, Tensor p, double t0, double t1, OdeAlgorithm alg, SolveOptions o) {
-        if (!AD.isRecorded(u0) && !AD.isRecorded(p)) return Solve.integrate(prob, u0, p, t0, t1, alg, o);
+        boolean compile = o.compile() == null || o.compile();
+        CompiledFunction cf = compile && u0.isConcrete() && p.isConcrete() ? Solve.compiled(prob, u0, p) : null;
+        // Parameters read inside f (a model applied in f, inside Parameter.gradients) are implicit
+        // inputs of the compiled f. SolveOp's inputs are only u0 and p, so the adjoint and forward-lane
+        // methods would not see them: when one is not plain, the tape differentiates through the
+        // solver instead, as ReverseTape does (the tensor path applies cf with the parameters'
+        // values as op inputs). Users who want an adjoint pass parameters through p, as NeuralODE does.
+        boolean implicitPlain = cf == null || cf.implicitInputsArePlain();
+        boolean recorded = AD.isRecorded(u0) || AD.isRecorded(p)
+                || (!implicitPlain && cf.implicitValues().stream().anyMatch(AD::isRecorded));
+        if (!recorded) return Solve.integrate(prob, u0, p, t0, t1, alg, o);   // duals flow through the solver's ops
+        if (!implicitPlain) return Solve.integrate(prob, u0, p, t0, t1, alg, o).withSensealg(new ReverseTape());
         SensitivityAlgorithm s = o.sensealg() != null ? o.sensealg() : defaultFor(u0.size() + p.size());
         if (s instanceof ReverseTape) return Solve.integrate(prob, u0, p, t0, t1, alg, o).withSensealg(s);
         checkSupported(s, alg, o);
-        boolean compile = o.compile() == null || o.compile();
-        CompiledFunction cf = compile ? Solve.compiled(prob, u0, p) : null;
         SolveOp op = new SolveOp(prob, alg, o, s, t0, t1, cf);
         Tensor series = Dispatch.apply(op, u0, p);
         double[] ts = op.times();
