@@ -7,6 +7,7 @@ import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,10 +16,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * (compiled on first use, per lane count and per set of differentiated arguments). When a
  * derivative cannot be compiled, or its inputs carry further levels (higher-order use), the rules
  * fall back to running the original function eagerly, which is always correct.
+ *
+ * <p><b>Implicit inputs.</b> Every {@link Parameter} the function read while traced is an implicit
+ * input ({@link #implicitInputs()}): each way of running it (apply, the runners, the derivative
+ * programs) feeds the parameter's current value, so {@link Parameter#set} is seen by the next run.
+ * As an op the compiled function takes the parameters' values as extra inputs, after the explicit
+ * ones, so a tape or dual level holding a parameter's value (inside {@link Parameter#gradients},
+ * say) gets its cotangent or tangent. Programs on flat arrays ({@link #runner()} and the like)
+ * compute values only: they read the parameters' plain values, so derivatives with respect to
+ * parameters are lost there; callers that run them check {@link #implicitInputsArePlain()} first.
+ *
+ * <p>Anything else the function captures is a constant of the program: a plain {@link Tensor}
+ * (immutable, so that is exact), but also the contents of a captured mutable array or field,
+ * as they were when traced, so changes made later are not seen. Compile such a function again,
+ * or run it eagerly (a solve: {@code SolveOptions.compile(false)}).
  */
 public final class CompiledFunction extends Op {
     private final MultiTensorFunction f;
     private final Shape[] shapes;
+    /** Parameters read by f, in the order of the forward program's implicit inputs. */
+    private final Parameter[] implicit;
     private final Program forward;
     private final ThreadLocal<Program.Workspace> forwardWs;
     private final ConcurrentHashMap<String, Derivative> derivatives = new ConcurrentHashMap<>();
@@ -39,7 +56,7 @@ public final class CompiledFunction extends Op {
         this.shapes = new Shape[examples.length];
         for (int i = 0; i < examples.length; i++) shapes[i] = examples[i].shape();
         TraceLevel level = new TraceLevel();
-        Tracing.enter();
+        Tracing.enter(level);
         try {
             Tensor[] xs = new Tensor[examples.length];
             for (int i = 0; i < xs.length; i++) xs[i] = level.input(i, examples[i]);
@@ -50,7 +67,32 @@ public final class CompiledFunction extends Op {
             Tracing.exit();
         }
         this.forward = new Program(level.graph, shapes);
+        this.implicit = forward.implicit;
         this.forwardWs = ThreadLocal.withInitial(forward::workspace);
+    }
+
+    /**
+     * The parameters f reads, in order: implicit inputs of every program, fed their current values
+     * at each run (derivative programs traced later may read further parameters in rare cases, for
+     * their values only).
+     */
+    public List<Parameter> implicitInputs() { return List.of(implicit); }
+
+    /** The implicit inputs' current values, as {@link Parameter#value()} gives them. */
+    public List<Tensor> implicitValues() {
+        Tensor[] v = new Tensor[implicit.length];
+        for (int j = 0; j < v.length; j++) v[j] = implicit[j].value();
+        return List.of(v);
+    }
+
+    /**
+     * Whether every implicit input's current value is plain (no tape or dual level holds it). Only
+     * then may the program run on flat arrays ({@link #runner()}, {@link #jvpRunner},
+     * {@link #vjpRunner}) without losing derivatives; otherwise apply it to tensors.
+     */
+    public boolean implicitInputsArePlain() {
+        for (Parameter p : implicit) if (!p.value().isPrimal()) return false;
+        return true;
     }
 
     @Override public String name() { return "compiled" + Arrays.toString(shapes); }
@@ -61,13 +103,17 @@ public final class CompiledFunction extends Op {
     /** Kernels per forward run (after merging identical ops and aliasing reshapes). */
     public int programLength() { return forward.length(); }
 
-    /** Applies the function: the compiled program for plain inputs, an AD-aware op otherwise. */
+    /**
+     * Applies the function: the compiled program for plain inputs, an AD-aware op otherwise. The
+     * op's inputs are args followed by the implicit inputs' current values, so derivatives reach a
+     * parameter whose value is tracked or dual.
+     */
     public Tensor apply(Tensor... args) {
         checkShapes(args);
-        boolean plain = true;
-        for (Tensor a : args) if (!a.isPrimal()) { plain = false; break; }
-        if (plain) return runForward(args);
-        return Dispatch.apply(this, args.clone());
+        Tensor[] all = Arrays.copyOf(args, args.length + implicit.length);
+        for (int j = 0; j < implicit.length; j++) all[args.length + j] = implicit[j].value();
+        if (allPlain(all)) return runForward(all);
+        return Dispatch.apply(this, all);
     }
 
     private void checkShapes(Tensor[] args) {
@@ -94,7 +140,9 @@ public final class CompiledFunction extends Op {
 
     /**
      * A private executor of the forward program over flat arrays, for a hot loop on one thread
-     * (a solver's plain path): no tensors, no thread-local lookup.
+     * (a solver's plain path): no tensors, no thread-local lookup. Implicit inputs are read from
+     * their parameters at each run (their plain values; see {@link #implicitInputsArePlain()}):
+     * a reference check per parameter, a copy when a value was replaced.
      */
     public Runner runner() { return new Runner(forward.workspace()); }
 
@@ -164,7 +212,8 @@ public final class CompiledFunction extends Op {
     /**
      * f's value and vector-Jacobian product over flat arrays: arguments are f's arguments then the
      * cotangent (f's output shape); outputs are f(x) then the cotangent of each argument i with
-     * needs[i]. Null when the VJP cannot be traced (a custom op with residuals, say).
+     * needs[i]. Null when the VJP cannot be traced (a custom op with residuals, say). Implicit
+     * inputs are read at each run, as for {@link #runner()}; they get no cotangents here.
      */
     public MultiRunner vjpRunner(boolean[] needs, Tensor... examples) {
         checkShapes(examples);
@@ -178,6 +227,7 @@ public final class CompiledFunction extends Op {
      * f's value and its Jacobian-vector products in k lanes over flat arrays: arguments are f's
      * arguments then, for each argument i with mask[i], its tangents [k, ...shape]; outputs are
      * f(x) then the output's tangents [k, ...outputShape]. Null when the JVP cannot be traced.
+     * Implicit inputs are read at each run, as for {@link #runner()}, with zero tangents.
      */
     public MultiRunner jvpRunner(int k, boolean[] mask, Tensor... examples) {
         checkShapes(examples);
@@ -202,45 +252,71 @@ public final class CompiledFunction extends Op {
 
     // ------------------------------------------------------------------ JVP
 
+    // The op's inputs (in, t, needs) are f's n arguments then the m implicit inputs' values; the
+    // derivative programs take f's arguments, then tangents or the cotangent, as explicit inputs and
+    // the parameters as implicit inputs (the forward's first, in its order), which the op path feeds
+    // from in. The runners' masks cover f's arguments only.
+
+    /** f with the implicit inputs' values as trailing arguments: the eager rules' function. */
+    private Tensor applyWithImplicit(Tensor[] xs) {
+        int n = shapes.length;
+        if (xs.length == n) return f.apply(xs);
+        return ParameterScope.with(implicit, Arrays.copyOfRange(xs, n, xs.length), () -> f.apply(Arrays.copyOf(xs, n)));
+    }
+
+    /** The implicit inputs of a derivative trace, registered in the forward's order; examples from in where it has them. */
+    private Tensor[] implicitTracers(TraceLevel level, Tensor[] in) {
+        int n = shapes.length;
+        Tensor[] v = new Tensor[implicit.length];
+        for (int j = 0; j < v.length; j++) v[j] = level.implicitInput(implicit[j], in.length > n ? in[n + j] : implicit[j].stored());
+        return v;
+    }
+
     @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
         int k = dev.fluxion.tensor.Lanes.count(t);
         if (k == 0) return null;
-        if (!allPlain(in) || !allPlain(t)) return Checkpoint.eagerJvp(f, in, t);
+        if (!allPlain(in) || !allPlain(t)) return Checkpoint.eagerJvp(this::applyWithImplicit, in, t);
         boolean[] mask = new boolean[in.length];
         int live = 0;
         for (int i = 0; i < in.length; i++) if (t[i] != null) { mask[i] = true; live++; }
         Derivative d = derivatives.computeIfAbsent("jvp" + k + Arrays.toString(mask), key -> traceJvp(k, mask, in, t, false));
-        if (d.program == null) return Checkpoint.eagerJvp(f, in, t);
+        if (d.program == null) return Checkpoint.eagerJvp(this::applyWithImplicit, in, t);
+        int n = shapes.length;
         double[][] args = new double[in.length + live][];
-        for (int i = 0; i < in.length; i++) args[i] = in[i].unsafeData();
-        for (int i = 0, j = in.length; i < in.length; i++) if (mask[i]) args[j++] = t[i].unsafeData();
+        for (int i = 0; i < n; i++) args[i] = in[i].unsafeData();
+        for (int i = 0, j = n; i < in.length; i++) if (mask[i]) args[j++] = t[i].unsafeData();
+        for (int i = n; i < in.length; i++) args[live + i] = in[i].unsafeData();
         Program.Workspace ws = d.ws.get();
         ws.run(args);
         return ws.outputTensor(0);
     }
 
     private Derivative traceJvp(int k, boolean[] mask, Tensor[] in, Tensor[] t, boolean withValue) {
+        int n = shapes.length;
         TraceLevel level = new TraceLevel();
-        Tracing.enter();
-        Shape[] argShapes = new Shape[in.length + count(mask)];
+        Tracing.enter(level);
+        Shape[] argShapes = new Shape[n + count(mask)];
         try {
-            Tensor[] xs = new Tensor[in.length];
-            for (int i = 0; i < in.length; i++) {
+            Tensor[] xs = new Tensor[n];
+            for (int i = 0; i < n; i++) {
                 xs[i] = level.input(i, in[i]);
                 argShapes[i] = shapes[i];
             }
+            Tensor[] imp = implicitTracers(level, in);
             DualLevel dual = new DualLevel(k);
             try {
-                Tensor[] d = new Tensor[in.length];
-                for (int i = 0, j = in.length; i < in.length; i++) {
+                Tensor[] d = new Tensor[n];
+                Tensor[] dimp = imp.clone();
+                for (int i = 0, j = n; i < mask.length; i++) {
+                    Tensor x = i < n ? xs[i] : imp[i - n];
                     if (mask[i]) {
                         argShapes[j] = t[i].shape();
-                        d[i] = dual.dual(xs[i], level.input(j++, t[i]));
-                    } else {
-                        d[i] = xs[i];
+                        x = dual.dual(x, level.input(j++, t[i]));
                     }
+                    if (i < n) d[i] = x;
+                    else dimp[i - n] = x;
                 }
-                Tensor y = f.apply(d);
+                Tensor y = ParameterScope.with(implicit, dimp, () -> f.apply(d));
                 int tangentNode = level.nodeOf(dual.tangentOf(y));
                 level.graph.outputs = withValue ? new int[] {level.nodeOf(dual.primalOf(y)), tangentNode} : new int[] {tangentNode};
             } finally {
@@ -258,12 +334,14 @@ public final class CompiledFunction extends Op {
     // ------------------------------------------------------------------ VJP
 
     @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
-        if (!allPlain(in) || !ct.isPrimal()) return Checkpoint.eagerVjp(f, in, ct, needs);
+        if (!allPlain(in) || !ct.isPrimal()) return Checkpoint.eagerVjp(this::applyWithImplicit, in, ct, needs);
         Derivative d = derivatives.computeIfAbsent("vjp" + Arrays.toString(needs), key -> traceVjp(needs, in, ct, false));
-        if (d.program == null) return Checkpoint.eagerVjp(f, in, ct, needs);
+        if (d.program == null) return Checkpoint.eagerVjp(this::applyWithImplicit, in, ct, needs);
+        int n = shapes.length;
         double[][] args = new double[in.length + 1][];
-        for (int i = 0; i < in.length; i++) args[i] = in[i].unsafeData();
-        args[in.length] = ct.unsafeData();
+        for (int i = 0; i < n; i++) args[i] = in[i].unsafeData();
+        args[n] = ct.unsafeData();
+        for (int i = n; i < in.length; i++) args[i + 1] = in[i].unsafeData();
         Program.Workspace ws = d.ws.get();
         ws.run(args);
         Tensor[] g = new Tensor[in.length];
@@ -272,24 +350,32 @@ public final class CompiledFunction extends Op {
     }
 
     private Derivative traceVjp(boolean[] needs, Tensor[] in, Tensor ct, boolean withValue) {
+        int n = shapes.length;
         TraceLevel level = new TraceLevel();
-        Tracing.enter();
-        Shape[] argShapes = Arrays.copyOf(shapes, in.length + 1);
-        argShapes[in.length] = ct.shape();
+        Tracing.enter(level);
+        Shape[] argShapes = Arrays.copyOf(shapes, n + 1);
+        argShapes[n] = ct.shape();
         try {
-            Tensor[] xs = new Tensor[in.length];
-            for (int i = 0; i < in.length; i++) xs[i] = level.input(i, in[i]);
-            Tensor cts = level.input(in.length, ct);
+            Tensor[] xs = new Tensor[n];
+            for (int i = 0; i < n; i++) xs[i] = level.input(i, in[i]);
+            Tensor cts = level.input(n, ct);
+            Tensor[] imp = implicitTracers(level, in);
             Tape tape = new Tape();
             try {
-                Tensor[] xt = new Tensor[in.length];
+                Tensor[] xt = new Tensor[n];
+                Tensor[] timp = imp.clone();
                 int live = count(needs);
                 Tensor[] wrt = new Tensor[live];
-                for (int i = 0, j = 0; i < in.length; i++) {
-                    xt[i] = needs[i] ? tape.track(xs[i]) : xs[i];
-                    if (needs[i]) wrt[j++] = xt[i];
+                for (int i = 0, j = 0; i < needs.length; i++) {
+                    Tensor x = i < n ? xs[i] : imp[i - n];
+                    if (needs[i]) {
+                        x = tape.track(x);
+                        wrt[j++] = x;
+                    }
+                    if (i < n) xt[i] = x;
+                    else timp[i - n] = x;
                 }
-                Tensor y = f.apply(xt.clone());
+                Tensor y = ParameterScope.with(implicit, timp, () -> f.apply(xt.clone()));
                 int valueNode = level.nodeOf(tape.valueOf(y));
                 Tensor[] g = tape.backward(y, cts, wrt);
                 int off = withValue ? 1 : 0;

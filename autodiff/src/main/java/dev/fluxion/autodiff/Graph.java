@@ -22,16 +22,24 @@ final class Graph {
         final Shape shape;
         final Tensor constant;  // for constants
         final int inputIndex;   // for inputs, else -1
+        final int implicitIndex;   // for implicit inputs (parameters read by the function), else -1
 
         Node(Op op, int[] args, Shape shape, Tensor constant, int inputIndex) {
+            this(op, args, shape, constant, inputIndex, -1);
+        }
+
+        Node(Op op, int[] args, Shape shape, Tensor constant, int inputIndex, int implicitIndex) {
             this.op = op;
             this.args = args;
             this.shape = shape;
             this.constant = constant;
             this.inputIndex = inputIndex;
+            this.implicitIndex = implicitIndex;
         }
 
-        boolean isInput() { return inputIndex >= 0; }
+        boolean isInput() { return inputIndex >= 0 || implicitIndex >= 0; }
+
+        boolean isImplicit() { return implicitIndex >= 0; }
 
         boolean isConstant() { return constant != null; }
     }
@@ -40,9 +48,20 @@ final class Graph {
     private final Map<Tensor, Integer> constants = new IdentityHashMap<>();
     private final Map<String, Integer> cse = new HashMap<>();
     int[] outputs = new int[0];
+    /** Parameters read by the traced function, in the order first read: inputs after the explicit ones. */
+    final List<Parameter> implicit = new ArrayList<>();
+    final List<Shape> implicitShapes = new ArrayList<>();
 
     int input(int index, Shape shape) {
         nodes.add(new Node(null, new int[0], shape, null, index));
+        return nodes.size() - 1;
+    }
+
+    /** A new implicit input standing for p's value (the caller registers each parameter once). */
+    int implicitInput(Parameter p, Shape shape) {
+        nodes.add(new Node(null, new int[0], shape, null, -1, implicit.size()));
+        implicit.add(p);
+        implicitShapes.add(shape);
         return nodes.size() - 1;
     }
 

@@ -20,6 +20,14 @@ import java.util.Arrays;
  * receive as an argument cannot be compiled: {@link #compile} throws
  * {@link ConcretizationException} and {@link #tryCompile} returns null, and callers run the
  * function eagerly instead.
+ *
+ * <p>What the function reads besides its arguments: a {@link Parameter}'s value is an implicit input
+ * of the compiled program (as JAX turns closed-over values into arguments), so it stays current
+ * after {@link Parameter#set} and derivatives with respect to it flow when it is tracked or dual
+ * (see {@link CompiledFunction}). A captured plain {@link Tensor} is immutable and becomes a
+ * constant. A captured mutable array or field is read once, when traced: changes made to it later
+ * are not seen by the program. Do not compile such a function (solves: {@code
+ * SolveOptions.compile(false)}), or pass the changing values as arguments or parameters.
  */
 public final class Jit {
     private Jit() {}

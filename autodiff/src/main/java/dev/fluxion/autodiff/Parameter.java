@@ -10,6 +10,12 @@ import java.util.Objects;
  * read their parameters' current values; optimizers replace them. During a gradient computation
  * the value is temporarily the tracked version of itself ({@link #gradients}), which is how a
  * loss written as plain code (Flux's implicit params) gets its gradient.
+ *
+ * <p>A function compiled by {@link Jit} may read parameters: while it is traced, {@link #value()}
+ * returns an <em>implicit input</em> of the trace instead of the number it holds, so the compiled
+ * program reads the parameter's current value at every run (it never bakes it in), and when the
+ * value is tracked or dual the compiled function passes its derivatives on
+ * ({@link CompiledFunction#implicitInputs()}).
  */
 public final class Parameter {
     private final String name;
@@ -22,7 +28,14 @@ public final class Parameter {
 
     public String name() { return name; }
 
-    public Tensor value() { return value; }
+    /**
+     * The current value. While a {@link Jit} trace is recorded on this thread, a symbolic input of
+     * that trace standing for the value (see {@link ParameterScope}).
+     */
+    public Tensor value() { return ParameterScope.valueOf(this, value); }
+
+    /** The stored value, whatever trace is being recorded: what a compiled program reads at run time. */
+    Tensor stored() { return value; }
 
     /** Replaces the value; the shape must stay the same. */
     public void set(Tensor v) {
@@ -48,7 +61,7 @@ public final class Parameter {
             for (int i = 0; i < saved.length; i++) {
                 Parameter p = params.get(i);
                 saved[i] = p.value;
-                tracked[i] = tape.track(p.value);
+                tracked[i] = tape.track(p.value());   // inside a trace, the trace's implicit input
                 p.value = tracked[i];
             }
             Tensor y = loss.get();

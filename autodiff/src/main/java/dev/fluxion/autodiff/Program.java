@@ -13,9 +13,18 @@ import java.util.List;
  * buffer, every op becomes a kernel bound to its shapes, and running the program is a loop over
  * kernels with no allocation. Reshapes and stop-gradients alias their input's buffer.
  * Immutable; each thread runs it through a {@link Workspace} of its own.
+ *
+ * <p>Inputs are the explicit ones, then one implicit input per parameter the traced function read
+ * ({@link Graph#implicit}). A run takes an implicit input from the caller when given one (an op
+ * applied to the parameter's value) and otherwise reads the parameter's stored value itself, copying
+ * it in only when the value object changed since the workspace's last run (tensors are immutable).
  */
 final class Program {
     final Shape[] inputShapes;
+    /** Number of explicit inputs; implicit input j is input explicitInputs + j. */
+    final int explicitInputs;
+    /** Parameters whose values are the implicit inputs, in order. */
+    final Parameter[] implicit;
     final Shape[] outputShapes;
     private final int slots;
     private final int[] slotSize;
@@ -27,7 +36,11 @@ final class Program {
     private final int[] kernelOut;
     private final ProgramCodegen.Code code;
 
-    Program(Graph g, Shape[] inputShapes) {
+    Program(Graph g, Shape[] explicitShapes) {
+        this.explicitInputs = explicitShapes.length;
+        this.implicit = g.implicit.toArray(new Parameter[0]);
+        Shape[] inputShapes = java.util.Arrays.copyOf(explicitShapes, explicitInputs + implicit.length);
+        for (int j = 0; j < implicit.length; j++) inputShapes[explicitInputs + j] = g.implicitShapes.get(j);
         this.inputShapes = inputShapes;
         List<Graph.Node> nodes = Fusion.fusePadSums(g.nodes, g.outputs);
         int n = nodes.size();
@@ -53,7 +66,7 @@ final class Program {
                 slotOf[k] = sizes.size();
                 sizes.add(node.shape.size());
                 consts.add(null);
-                inSlot[node.inputIndex] = slotOf[k];
+                inSlot[node.isImplicit() ? explicitInputs + node.implicitIndex : node.inputIndex] = slotOf[k];
                 continue;
             }
             if (!live[k]) continue;
@@ -162,23 +175,48 @@ final class Program {
         /** Every argument read from position 0. */
         private final int[] zeroOffsets = new int[inputSlot.length];
 
+        /** The stored value of each implicit input's parameter at the last copy-in (null: copy at the next run). */
+        private final Tensor[] seen = new Tensor[implicit.length];
+
+        /**
+         * Implicit inputs not given by the caller (absent or null in inputs) are bound to their
+         * parameters' stored plain values, copied only when a value object changed.
+         */
+        private void refreshImplicit(double[][] inputs) {
+            for (int j = 0; j < implicit.length; j++) {
+                int i = explicitInputs + j;
+                if (i < inputs.length && inputs[i] != null) {   // given: read like an explicit argument
+                    bound[i] = false;
+                    seen[j] = null;
+                    continue;
+                }
+                Tensor v = implicit[j].stored();
+                if (v != seen[j]) {
+                    bind(i, v.primal().unsafeData());
+                    seen[j] = v;
+                }
+            }
+        }
+
         /** Copies the arguments in (except bound ones) and runs every kernel. */
         void run(double[][] inputs) {
             run(inputs, zeroOffsets);
         }
 
         /**
-         * As run, argument i read from inputs[i] starting at offsets[i] (views into larger arrays).
+         * As run, argument i read from inputs[i] starting at offsets[i] (views into larger arrays;
+         * implicit inputs given by the caller, from 0 when offsets is shorter).
          * In direct mode the generated code reads indices below a slot's size only, so an argument
          * starting at 0 is passed by reference however long its array; one at an offset is copied
          * into a staging array of the workspace's own, and every run's results are fresh arrays.
          */
         void run(double[][] inputs, int[] offsets) {
+            if (implicit.length > 0) refreshImplicit(inputs);
             for (int i = 0; i < inputSlot.length; i++) {
                 if (bound[i]) continue;
                 int size = slotSize[inputSlot[i]];
                 double[] src = inputs[i];
-                int off = offsets[i];
+                int off = i < offsets.length ? offsets[i] : 0;
                 if (directIO) {
                     if (off == 0 && src.length >= size) {
                         buf[inputSlot[i]] = src;

@@ -11,7 +11,9 @@ import dev.fluxion.tensor.Tensor;
  * The level that records a graph for compilation. Tracers carry a concrete example value (so
  * shapes and constants are known, and derivative levels nested inside work unchanged) but refuse
  * to let code read it. A tensor from an outer AD level captured by the traced function cannot be
- * baked into a program without losing its derivatives, so that too aborts the trace.
+ * baked into a program without losing its derivatives, so that too aborts the trace. A
+ * {@link Parameter} read during the trace is no capture: it becomes an implicit input
+ * ({@link #implicitInput}).
  */
 final class TraceLevel implements Level {
     private final long tag = Levels.nextTag();
@@ -35,6 +37,23 @@ final class TraceLevel implements Level {
         @Override public boolean concrete() { return false; }
 
         @Override public String kind() { return "tracer"; }
+    }
+
+    private final java.util.IdentityHashMap<Parameter, Tensor> implicitTracers = new java.util.IdentityHashMap<>();
+
+    /**
+     * The tracer standing for p's value: an implicit input of the graph, registered on p's first
+     * read with stored's plain value as example. Tracked or dual values make no difference here:
+     * the compiled function passes their derivatives on at run time.
+     */
+    Tensor implicitInput(Parameter p, Tensor stored) {
+        Tensor t = implicitTracers.get(p);
+        if (t != null) return t;
+        Tensor example = stored.primal();
+        int id = graph.implicitInput(p, example.shape());
+        t = Tensor.wrap(new TracerBox(this, example, id));
+        implicitTracers.put(p, t);
+        return t;
     }
 
     /** A new input of the traced function, with an example value. */

@@ -48,10 +48,11 @@ public final class Solve {
      * its sensitivity algorithm.
      */
     public static OdeSolution differentiated(SolveSpec spec) {
-        if (!AD.isRecorded(spec.u0()) && !AD.isRecorded(spec.p())) return spec.integrate();
+        if (!AD.isRecorded(spec.u0()) && !AD.isRecorded(spec.p()) && !spec.readsRecordedParameters()) return spec.integrate();
         SensitivityAlgorithm s = spec.options().sensealg();
         if (s == null) s = automatic(spec);
-        return s.solve(spec).withSensealg(s);
+        OdeSolution sol = s.solve(spec);
+        return sol.sensealg() != null ? sol : sol.withSensealg(s);   // a method may hand the solve on (and say so)
     }
 
     /** The method chosen when none is given (see {@link SensitivityAlgorithm.Default}). */

@@ -193,8 +193,12 @@ public final class SolveOptions {
 
     /**
      * Whether to trace and compile the right-hand side into a flat program (default: try, and run
-     * eagerly when f cannot be traced). Compiled programs are cached per problem: an f that reads
-     * mutable state outside its arguments should be solved with compile(false).
+     * eagerly when f cannot be traced). Compiled programs are cached per function. A
+     * {@code Parameter} read inside f is an implicit input of the program: its current value is
+     * used at every solve and derivatives reach it (a model's layers applied inside f stay
+     * trainable). A captured plain Tensor is immutable and is a constant. But a captured mutable
+     * array or field that changes between solves cannot be seen (the program keeps what it held
+     * when traced): solve such an f with compile(false), or pass the changing values through p.
      */
     public SolveOptions compile(boolean b) {
         SolveOptions o = copy();

@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq;
 
+import dev.fluxion.autodiff.AD;
 import dev.fluxion.autodiff.CompiledFunction;
 import dev.fluxion.tensor.ConcretizationException;
 import dev.fluxion.tensor.Tensor;
@@ -49,6 +50,16 @@ public final class SolveSpec {
     }
 
     /**
+     * Whether f reads {@code Parameter}s (a model applied inside f) whose current values are
+     * recorded on a reverse tape: they are implicit inputs of f's compiled program, not inputs of
+     * the solve, so only the tape through the solver differentiates them.
+     */
+    public boolean readsRecordedParameters() {
+        CompiledFunction cf = u0.isConcrete() && p.isConcrete() ? compiled() : null;
+        return cf != null && !cf.implicitInputsArePlain() && cf.implicitValues().stream().anyMatch(AD::isRecorded);
+    }
+
+    /**
      * Runs the integrator on (u0, p): derivatives of u0 and p flow through the solver's ops (the
      * tape records it; dual lanes ride along). A plain solve of a compiled right-hand side runs on
      * flat arrays. A solve that fails gives states whose derivatives are NaN in every mode.
@@ -58,7 +69,7 @@ public final class SolveSpec {
             throw new ConcretizationException("a solve cannot be traced for compilation: its step sizes depend on values");
         }
         CompiledFunction cf = compiled();
-        if (cf != null && u0.isPrimal() && p.isPrimal()) {
+        if (cf != null && u0.isPrimal() && p.isPrimal() && cf.implicitInputsArePlain()) {
             FlatStateOps ops = FlatStateOps.of(cf, p, u0.shape());
             double[] x0 = u0.unsafeData();
             return run(alg.stepper(ops), x0, ops.eval(x0, t0), ErrorNorm.of(options, u0));

@@ -21,6 +21,14 @@ public abstract class SolveAsOp implements SensitivityAlgorithm {
     SolveAsOp() {}
 
     @Override public final OdeSolution solve(SolveSpec spec) {
+        if (spec.readsRecordedParameters()) {
+            // Parameters read inside f (a model applied in f, inside Parameter.gradients) are
+            // implicit inputs of the compiled f, not inputs of this op, so forward lanes and
+            // adjoints would not see them: the tape differentiates through the solver instead (the
+            // tensor path applies the compiled f with the parameters' values as op inputs). To use
+            // this method, pass the parameters through p, as NeuralODE does.
+            return spec.integrate().withSensealg(new ReverseTape());
+        }
         check(spec);
         SolveOp op = new SolveOp(spec, this);
         Tensor series = Dispatch.apply(op, spec.u0(), spec.p());
