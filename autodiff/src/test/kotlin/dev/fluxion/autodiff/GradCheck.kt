@@ -58,6 +58,10 @@ object Gen {
     fun wellConditioned(r: Random, n: Int): Tensor =
         uniform(r, intArrayOf(n, n), -1.0, 1.0).plus(Tensor.eye(n).times(n.toDouble()))
 
+    /** m with its rows in a random order: partial pivoting then has to swap them back. */
+    fun permutedRows(r: Random, m: Tensor): Tensor =
+        Tensor.stack(*(0 until m.dim(0)).shuffled(r).map { m.get(it) }.toTypedArray())
+
     /** Strictly diagonally dominant with positive diagonal: every eigenvalue has positive real part, so det > 0. */
     fun positiveDet(r: Random, n: Int): Tensor =
         uniform(r, intArrayOf(n, n), -0.5, 0.5).plus(Tensor.eye(n).times(n.toDouble()))

@@ -261,6 +261,30 @@ object OpCatalog {
         case("det", gen = { r -> sample(Gen.wellConditioned(r, r.nextInt(1, 5))) }) { x, _ -> x[0].det() },
         case("logdet", gen = { r -> sample(Gen.positiveDet(r, r.nextInt(1, 5))) }) { x, _ -> x[0].logdet() },
         case("inv", gen = { r -> sample(Gen.wellConditioned(r, r.nextInt(1, 4))) }) { x, _ -> x[0].inv() },
+        // lu/luSolve (LuOps): derivatives sit on the solve, which takes A itself; n in 1..6
+        case("lu().solve(b) vector b", gen = { r -> val n = r.nextInt(1, 7); sample(Gen.wellConditioned(r, n), Gen.uniform(r, intArrayOf(n))) }) { x, _ ->
+            x[0].lu().solve(x[1])
+        },
+        case("lu().solve(B) matrix B", gen = { r ->
+            val n = r.nextInt(1, 7)
+            sample(Gen.wellConditioned(r, n), Gen.uniform(r, intArrayOf(n, r.nextInt(1, 4))))
+        }) { x, _ -> x[0].lu().solve(x[1]) },
+        case("lu().solveTransposed(b), vector or matrix b", gen = { r ->
+            val n = r.nextInt(1, 7)
+            sample(Gen.wellConditioned(r, n), Gen.uniform(r, if (r.nextBoolean()) intArrayOf(n) else intArrayOf(n, r.nextInt(1, 4))))
+        }) { x, _ -> x[0].lu().solveTransposed(x[1]) },
+        case("lu().solve(b) with row interchanges (rows of a well-conditioned A shuffled)", gen = { r ->
+            val n = r.nextInt(2, 7)
+            sample(Gen.permutedRows(r, Gen.wellConditioned(r, n)), Gen.uniform(r, intArrayOf(n)))
+        }) { x, _ -> x[0].lu().solve(x[1]) },
+        case("one lu, three solves: [A⁻¹b, A⁻ᵀb, A⁻¹(A⁻¹b)]", gen = { r ->
+            val n = r.nextInt(1, 7)
+            sample(Gen.permutedRows(r, Gen.wellConditioned(r, n)), Gen.uniform(r, intArrayOf(n)))
+        }) { x, _ ->
+            val lu = x[0].lu()
+            val y = lu.solve(x[1])
+            Tensor.stack(y, lu.solveTransposed(x[1]), lu.solve(y))
+        },
     )
 
     // ------------------------------------------------------------------ fused linear combination

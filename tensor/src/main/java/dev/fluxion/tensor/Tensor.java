@@ -525,6 +525,17 @@ public final class Tensor {
         return apply(LinalgOps.Solve.INSTANCE, a, b);
     }
 
+    /**
+     * LU factorisation with partial pivoting, for solving several systems with this matrix: factor
+     * once, then {@link Lu#solve} per right-hand side. Solutions are differentiable with respect to
+     * this matrix and the right-hand sides in every mode, and a reverse tape records one entry per
+     * solve (none for the factorisation).
+     */
+    public Lu lu() {
+        LinalgOps.checkSquare("lu", this);
+        return new Lu(this, apply(LuOps.Factor.INSTANCE, this));
+    }
+
     /** Determinant of a square matrix. */
     public Tensor det() {
         LinalgOps.checkSquare("det", this);

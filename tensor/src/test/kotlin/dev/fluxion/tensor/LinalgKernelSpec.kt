@@ -18,6 +18,8 @@ private fun Tensor.matrix(): Array<DoubleArray> {
     return Array(n) { i -> v.copyOfRange(i * m, (i + 1) * m) }
 }
 
+private fun rawBits(a: DoubleArray) = a.map { it.toRawBits() }
+
 class LinalgKernelSpec : FunSpec({
     test("matmul of matrices and batches with broadcast batch axes equals the definition, eager and compiled") {
         checkAll(propConfig(31L, 80), Arb.long()) { seed ->
@@ -59,6 +61,26 @@ class LinalgKernelSpec : FunSpec({
             val batched = G.tensor(r, intArrayOf(2, m, k))
             batched.matmul(v).shape() shouldBe Shape.of(2, m)
             u.matmul(batched).shape() shouldBe Shape.of(2, k)
+        }
+    }
+
+    test("matrix·vector at n = 2000 equals in-order dot products bit for bit, for A stored plainly and transposed") {
+        // The matrix-vector kernel runs dot products along A's rows (issue 10: it used to stride by
+        // n); its summation order is part of the contract that compiled and eager paths agree bit
+        // for bit, so the reference is the plain in-order loop 0 + a_i0 b_0 + a_i1 b_1 + ...
+        val r = Random(65L)
+        for ((m, k) in listOf(2000 to 2000, 1999 to 7, 3 to 2001, 1 to 500)) {
+            val a = G.tensor(r, intArrayOf(m, k))
+            val u = G.tensor(r, intArrayOf(k))
+            val av = a.toDoubleArray(); val uv = u.toDoubleArray()
+            val want = DoubleArray(m) { i -> var s = 0.0; for (p in 0 until k) s += av[i * k + p] * uv[p]; s }
+            withClue("A [$m, $k] · u") { rawBits(a.matmul(u).toDoubleArray()) shouldBe rawBits(want) }
+            withClue("kernel") { rawBits(runKernel(MatMul.INSTANCE, a, u.reshape(k, 1)).toDoubleArray()) shouldBe rawBits(want) }
+            // Aᵀ stored [k, m]: matmul with transposeA reads the same numbers column-wise
+            val at = Tensor.of(Shape.of(k, m), *a.transpose().toDoubleArray())
+            withClue("matmul(Aᵀ stored, transposeA) · u") {
+                rawBits(Tensor.matmul(at, true, u.reshape(k, 1), false).toDoubleArray()) shouldBe rawBits(want)
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.fluxion.examples.bench;
 
+import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -103,5 +104,38 @@ public class TensorOpBench {
     @Benchmark public double[] linearCombinationBareInto() {
         Bare.linearCombination(Bare.C3, ad, bd, cd, out);
         return out;
+    }
+
+    // ---------------------------------------------------------------- matrix-vector products (issue 10)
+
+    /**
+     * A.matmul(u) against u.matmul(Aᵀ) for a row-major n×n A, the same numbers either way (Aᵀ is
+     * materialised once in setup). Before the fix the first took 5–7 times as long as the second
+     * because the matrix-vector kernel strode by n through A. Kept apart from the outer class so its
+     * sizes do not multiply the small-op benchmarks' runs.
+     */
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 5, time = 1)
+    @Fork(1)
+    @State(Scope.Thread)
+    public static class MatVec {
+        @Param({"1000", "5000"})
+        public int n;
+
+        private Tensor a, at, u;
+
+        @Setup
+        public void setup() {
+            SplittableRandom rng = new SplittableRandom(42);
+            a = Bare.tensor(rng, -1, 1, n, n);
+            at = Tensor.of(Shape.of(n, n), a.transpose().toDoubleArray());
+            u = Bare.tensor(rng, -1, 1, n);
+        }
+
+        @Benchmark public Tensor matrixTimesVector() { return a.matmul(u); }
+
+        @Benchmark public Tensor vectorTimesTransposed() { return u.matmul(at); }
     }
 }
