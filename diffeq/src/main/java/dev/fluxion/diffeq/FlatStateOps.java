@@ -14,6 +14,11 @@ import dev.fluxion.tensor.Tensor;
  */
 public final class FlatStateOps implements StateOps<double[]> {
     private final FlatRhs rhs;
+    /** The compiled f and its parameters, for Jacobians by forward lanes; null for augmented systems. */
+    private final CompiledFunction cf;
+    private final Tensor p;
+    private CompiledFunction.MultiRunner jvpU, jvpT;
+    private double[][] jvpUArgs, jvpTArgs;
     private final Shape shape;
     private final int normLength;
     private final int activeLength;
@@ -43,6 +48,13 @@ public final class FlatStateOps implements StateOps<double[]> {
     }
 
     private FlatStateOps(FlatRhs rhs, Shape shape, int normLength, int activeLength, boolean scratchStageInputs) {
+        this(rhs, shape, normLength, activeLength, scratchStageInputs, null, null);
+    }
+
+    private FlatStateOps(FlatRhs rhs, Shape shape, int normLength, int activeLength, boolean scratchStageInputs,
+                         CompiledFunction cf, Tensor p) {
+        this.cf = cf;
+        this.p = p;
         this.rhs = rhs;
         this.shape = shape;
         this.normLength = normLength;
@@ -61,7 +73,7 @@ public final class FlatStateOps implements StateOps<double[]> {
             args[0] = x;
             time[0] = t;
             return runner.run(args);
-        }, shape, shape.size(), shape.size(), true);
+        }, shape, shape.size(), shape.size(), true, f, p);
     }
 
     @Override public double[] eval(double[] u, double t) {
@@ -127,6 +139,50 @@ public final class FlatStateOps implements StateOps<double[]> {
     @Override public double[] evalValues(double[] u, double t) { return eval(u, t); }
 
     @Override public int evaluations() { return evaluations; }
+
+    /** J by n forward lanes seeded with the identity, through f's compiled JVP program (exact, one pass). */
+    @Override public Jacobian<double[]> jacobian(double[] u, double t) {
+        int n = shape.size();
+        if (jvpU == null) {
+            jvpU = jvpRunner(n, new boolean[] {true, false, false});
+            double[] identity = new double[n * n];
+            for (int i = 0; i < n; i++) identity[i * n + i] = 1.0;
+            jvpUArgs = new double[][] {null, null, new double[1], identity};
+        }
+        evaluations++;
+        jvpUArgs[0] = u;
+        jvpUArgs[2][0] = t;
+        jvpU.run(jvpUArgs);
+        double[] lanes = jvpU.output(1);   // lane l holds J e_l, column l of J
+        double[] j = new double[n * n];
+        for (int l = 0; l < n; l++) {
+            for (int i = 0; i < n; i++) j[i * n + l] = lanes[l * n + i];
+        }
+        return new FlatLinearAlgebra.FlatJacobian(j, n);
+    }
+
+    /** ∂f/∂t by one forward lane on t. */
+    @Override public double[] timeDerivative(double[] u, double t) {
+        if (jvpT == null) {
+            jvpT = jvpRunner(1, new boolean[] {false, false, true});
+            jvpTArgs = new double[][] {null, null, new double[1], {1.0}};
+        }
+        evaluations++;
+        jvpTArgs[0] = u;
+        jvpTArgs[2][0] = t;
+        jvpT.run(jvpTArgs);
+        return jvpT.output(1).clone();
+    }
+
+    private CompiledFunction.MultiRunner jvpRunner(int lanes, boolean[] mask) {
+        if (cf == null) {
+            throw new UnsupportedOperationException("this flat system (an augmented sensitivity or adjoint system) has no Jacobian "
+                    + "program; implicit methods need the plain or tensor plan");
+        }
+        CompiledFunction.MultiRunner r = cf.jvpRunner(lanes, mask, Tensor.zeros(shape), p, Tensor.scalar(0.0));
+        if (r == null) throw new UnsupportedOperationException("the right-hand side's JVP program could not be traced, so its Jacobian is not available");
+        return r.bind(1, p.unsafeData());
+    }
 
     @Override public double[][] newArray(int n) { return new double[n][]; }
 }

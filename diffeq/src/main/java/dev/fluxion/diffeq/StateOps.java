@@ -41,6 +41,16 @@ public interface StateOps<S> {
     /** f on plain values (recording nothing on any tape), counted: for the initial-step probe. */
     double[] evalValues(double[] u, double t);
 
+    /**
+     * J = ∂f/∂u at (u, t) for implicit methods, exact: forward lanes over the compiled f on the
+     * flat plan, {@code AD.jacobian} on the tensor plan (so J carries the solve's derivatives).
+     * Counted as one evaluation.
+     */
+    Jacobian<S> jacobian(S u, double t);
+
+    /** ∂f/∂t at (u, t), exact (one forward lane on t), for non-autonomous Rosenbrock steps. Counted as one evaluation. */
+    S timeDerivative(S u, double t);
+
     /** Evaluations of f so far. */
     int evaluations();
 

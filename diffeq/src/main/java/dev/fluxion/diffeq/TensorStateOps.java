@@ -1,5 +1,7 @@
 package dev.fluxion.diffeq;
 
+import dev.fluxion.autodiff.AD;
+import dev.fluxion.tensor.Lu;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
 
@@ -68,6 +70,45 @@ public final class TensorStateOps implements StateOps<Tensor> {
     }
 
     @Override public int evaluations() { return evaluations; }
+
+    /** J by forward lanes over f (chunked dual lanes); J carries whatever derivatives u and p carry. */
+    @Override public Jacobian<Tensor> jacobian(Tensor u, double t) {
+        evaluations++;
+        int n = shape.size();
+        Tensor tt = Tensor.scalar(t);
+        Tensor j = AD.jacobian(x -> f.apply(x.reshape(shape), p, tt).reshape(n), u.reshape(n));
+        return new TensorJacobian(j, n, shape);
+    }
+
+    @Override public Tensor timeDerivative(Tensor u, double t) {
+        evaluations++;
+        return AD.jvp(s -> f.apply(u, p, s), Tensor.scalar(t), Tensor.scalar(1.0));
+    }
+
+    /** W = c·M − J by tensor ops and its differentiable LU: stage solves are luSolve nodes on the same factors. */
+    private record TensorJacobian(Tensor j, int n, Shape shape) implements Jacobian<Tensor> {
+        @Override public int size() { return n; }
+
+        @Override public double[] values() { return j.primal().unsafeData(); }
+
+        @Override public Factorization<Tensor> factorW(double c, double[] mass) {
+            Tensor m;
+            if (mass == null) {
+                m = Tensor.eye(n);
+            } else {
+                if (mass.length != n * n) {
+                    throw new IllegalArgumentException("the mass matrix has " + mass.length + " entries; a state of size " + n + " needs " + n * n);
+                }
+                m = Tensor.unsafeWrap(Shape.of(n, n), mass.clone());
+            }
+            Lu lu = m.times(c).minus(j).lu();
+            return new Factorization<>() {
+                @Override public boolean singular() { return lu.isSingular(); }
+
+                @Override public Tensor solve(Tensor b) { return lu.solve(b.reshape(n)).reshape(shape); }
+            };
+        }
+    }
 
     @Override public Tensor[] newArray(int n) { return new Tensor[n]; }
 }
