@@ -146,11 +146,6 @@ public final class CompiledFunction extends Op {
      */
     public Runner runner() { return new Runner(forward.workspace()); }
 
-    private final ThreadLocal<Runner> threadRunner = ThreadLocal.withInitial(this::runner);
-
-    /** This thread's runner of the forward program (created once per thread; not for reentrant use). */
-    public Runner threadRunner() { return threadRunner.get(); }
-
     /** See {@link #runner()}. Not thread-safe: one per thread. */
     public static final class Runner {
         private final Program.Workspace ws;
