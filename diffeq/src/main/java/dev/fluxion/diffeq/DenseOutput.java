@@ -43,9 +43,9 @@ public final class DenseOutput<S, C extends StepCache> {
         return cursor;
     }
 
-    /** u(t) by the method's interpolant inside the step containing t. */
+    /** u(t) by the method's interpolant inside the step containing t; NaN or t outside the span is an IllegalArgumentException. */
     public Tensor at(double t) {
-        if (Double.isNaN(t)) throw new IllegalArgumentException("at(NaN): the time must be a number");
+        if (Double.isNaN(t)) throw new IllegalArgumentException("at(NaN): the time is not a number");
         if (steps.isEmpty()) throw new IllegalArgumentException("no steps were taken, so there is nothing to interpolate");
         Step<S, C> first = steps.get(0), last = steps.get(steps.size() - 1);
         double dir = Math.signum(first.h);

@@ -62,13 +62,41 @@ public final class OdeSolution {
     /** The final saved state. */
     public Tensor last() { return u(-1); }
 
-    /** Dense output at any t in the solved span (needs a dense solve: the default without saveat). */
+    /**
+     * u(time) anywhere in the solved span. With dense output (the default without saveat, or
+     * {@code SolveOptions.dense(true)}) this is the method's own interpolant. Without it (a solve
+     * with saveat) it is first-order linear interpolation of the two saved states around time, as
+     * DifferentialEquations.jl interpolates such a solution: exact at the saved times, differentiable
+     * with respect to the saved states (a weighted sum of them), but only first-order accurate
+     * between them; ask for {@code dense(true)} for the method's interpolant.
+     *
+     * @throws IllegalArgumentException if time is NaN or outside the solved span (without dense
+     *         output: outside the saved times)
+     */
     public Tensor at(double time) {
-        if (dense == null) {
-            throw new IllegalStateException("this solution has no dense output: solve with SolveOptions.dense(true) "
-                    + "(the default only when no saveat is given)");
+        if (Double.isNaN(time)) throw new IllegalArgumentException("at(NaN): the time is not a number");
+        return dense != null ? dense.at(time) : linearAt(time);
+    }
+
+    /** Linear interpolation between the saved states bracketing time (saved times in integration order). */
+    private Tensor linearAt(double time) {
+        int n = t.length;
+        if (n == 0) throw new IllegalStateException("the solve saved no states (retcode " + retcode + "), so there is nothing to interpolate");
+        double lo = Math.min(t[0], t[n - 1]), hi = Math.max(t[0], t[n - 1]);
+        if (time < lo || time > hi) {
+            throw new IllegalArgumentException("at(" + time + ") is outside the saved times [" + lo + ", " + hi
+                    + "] (this solution has no dense output; it interpolates its saved points linearly)");
         }
-        return dense.at(time);
+        double dir = t[n - 1] < t[0] ? -1 : 1;
+        int a = 0, b = n - 1;
+        while (a < b) {   // first saved time at or past time
+            int m = (a + b) >>> 1;
+            if (dir * (t[m] - time) >= 0) b = m;
+            else a = m + 1;
+        }
+        if (t[a] == time) return us.get(a);
+        double w1 = (time - t[a - 1]) / (t[a] - t[a - 1]);
+        return us.get(a - 1).times(1 - w1).plus(us.get(a).times(w1));
     }
 
     public boolean hasDenseOutput() { return dense != null; }

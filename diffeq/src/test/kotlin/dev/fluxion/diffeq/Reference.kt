@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper
 import dev.fluxion.tensor.Tensor
 import java.io.File
 
-/** Reference data from ../shared/reference (SciPy at 1e-13; gradients from forward sensitivities). */
+/**
+ * Reference data from the repository's testdata/reference (SciPy at 1e-13; gradients from forward
+ * sensitivities; see the README there). Found from the system property `fluxion.testdata` (the
+ * build sets it to the repository's testdata/), else by walking up from the working directory to
+ * the first folder holding testdata/reference. Nothing outside the repository is read.
+ */
 object Reference {
     private val dir: File by lazy {
-        val prop = System.getProperty("fluxion.shared")
-        val candidates = listOfNotNull(prop?.let { File(it, "reference") }) +
-            generateSequence(File("").absoluteFile) { it.parentFile }.map { File(it, "../shared/reference") }.take(4) +
-            generateSequence(File("").absoluteFile) { it.parentFile }.map { File(it, "shared/reference") }.take(4)
+        val candidates = listOfNotNull(System.getProperty("fluxion.testdata")?.let { File(it, "reference") }) +
+            generateSequence(File("").absoluteFile) { it.parentFile }.map { File(it, "testdata/reference") }
         candidates.firstOrNull { File(it, "lotka_volterra.json").isFile }?.canonicalFile
-            ?: error("cannot find shared/reference (looked in ${candidates.joinToString()})")
+            ?: error("cannot find testdata/reference (looked in ${candidates.joinToString()})")
     }
 
     fun load(name: String): JsonNode = ObjectMapper().readTree(File(dir, name))

@@ -111,7 +111,7 @@ public final class Spiral {
         return i < losses.size() ? String.format("%.4g", losses.get(i)) : "-";
     }
 
-    /** The data: the true spiral ODE solved tightly (checked against ../shared/reference/spiral.json in the tests). */
+    /** The data: the true spiral ODE solved tightly (checked against testdata/reference/spiral.json in the tests). */
     static Tensor trueSpiral(double[] ts) {
         Tensor a = Tensor.of(new double[][] {{-0.1, 2.0}, {-2.0, -0.1}});
         OdeProblem truth = new OdeProblem((u, p, t) -> u.pow(3.0).matmul(a), Tensor.of(2.0, 0.0), 0.0, 1.5);

@@ -1,7 +1,6 @@
 package dev.fluxion.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fluxion.diffeq.OdeAlgorithm;
 import dev.fluxion.diffeq.OdeProblem;
 import dev.fluxion.diffeq.OdeSolution;
@@ -19,35 +18,16 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Work-precision table of the adaptive methods against the SciPy references in
- * ../shared/reference: for each tolerance, the largest relative error over the saved points, the
+ * Work-precision table of the adaptive methods against the SciPy references in the repository's
+ * testdata/reference ({@link ReferenceData}): for each tolerance, the largest relative error over the saved points, the
  * f evaluations and the median time per solve (after warm-up). Written as Markdown.
  */
 public final class WorkPrecision {
     private WorkPrecision() {}
 
-    static JsonNode reference(String name) {
-        String prop = System.getProperty("fluxion.shared");
-        Path[] dirs = {prop == null ? Path.of("../shared/reference") : Path.of(prop, "reference"), Path.of("../shared/reference"),
-                Path.of("shared/reference"), Path.of("../../shared/reference")};
-        for (Path dir : dirs) {
-            Path f = dir.resolve(name);
-            if (Files.isRegularFile(f)) {
-                try {
-                    return new ObjectMapper().readTree(f.toFile());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        }
-        throw new IllegalStateException("cannot find shared/reference/" + name + " (run from the repository root, with shared/ beside it)");
-    }
+    static JsonNode reference(String name) { return ReferenceData.load(name); }
 
-    static double[] doubles(JsonNode n) {
-        double[] d = new double[n.size()];
-        for (int i = 0; i < d.length; i++) d[i] = n.get(i).asDouble();
-        return d;
-    }
+    static double[] doubles(JsonNode n) { return ReferenceData.doubles(n); }
 
     /** Largest ||u_i − ref_i|| / ||ref_i|| over the saved points. */
     static double error(OdeSolution sol, JsonNode ref) {
@@ -111,7 +91,7 @@ public final class WorkPrecision {
             points of 0:0.1:10) and Lorenz (σ = 10, ρ = 28, β = 8/3, u0 = [1, 0, 0], saved at the
             reference's points on [0, 5]) at rtol = atol from 1e-4 to 1e-12. The error is the largest
             relative error ‖u − ref‖ / ‖ref‖ over the saved points against SciPy's solutions at 1e-13 in
-            `../shared/reference/lotka_volterra.json` and `lorenz.json`; f evals count every evaluation
+            `testdata/reference/lotka_volterra.json` and `lorenz.json`; f evals count every evaluation
             of the right-hand side, the initial-step probe included. µs/solve is the median of 200 (LV)
             or 100 (Lorenz) solves after as many warm-up solves in one JVM: a quick harness on a shared
             2-core machine, good to about ±20 %; the JMH figures, side by side with Hipparchus, are in
@@ -122,7 +102,7 @@ public final class WorkPrecision {
             Lorenz) the higher-order methods Vern7 and Vern9 are both more accurate and cheaper than the
             fifth-order ones.
 
-            Regenerate (from the repository root, with `shared/` beside it):
+            Regenerate (from the repository root):
 
             ```sh
             mvn -q -pl examples -am package -DskipTests

@@ -8,12 +8,12 @@ import kotlin.io.path.createTempDirectory
 
 /** The main job: data as the seed defines it, and training that works. */
 class SpiralSpec : FunSpec({
-    test("the spiral data matches ../shared/reference/spiral.json (SciPy at 1e-13)") {
-        val ref = WorkPrecision.reference("spiral.json")
-        val ts = WorkPrecision.doubles(ref["t"])
+    test("the spiral data matches testdata/reference/spiral.json (SciPy at 1e-13)") {
+        val ref = ReferenceData.load("spiral.json")
+        val ts = ReferenceData.doubles(ref["t"])
         val data = Spiral.rows(Spiral.trueSpiral(ts))
         for (i in ts.indices) {
-            val r = WorkPrecision.doubles(ref["u"][i])
+            val r = ReferenceData.doubles(ref["u"][i])
             for (j in r.indices) Math.abs(data[i][j] - r[j]) shouldBeLessThan 1e-9
         }
     }

@@ -4,8 +4,9 @@ import dev.fluxion.autodiff.AD;
 
 /**
  * The accuracy beside {@link GradientBench}'s timings: for each sensitivity method, the Lotka–Volterra
- * gradient at rtol = atol = 1e-6 against the reference of ../shared/peers/FIGURES.md (forward
- * sensitivities at 1e-12), as the peers' table reports it (largest relative error over d/dp).
+ * gradient at rtol = atol = 1e-6 against the reference of docs/PEERS.md (forward sensitivities at
+ * 1e-12; every printed digit agrees with testdata/reference/lotka_volterra_gradient.json), as the peers'
+ * table reports it (largest relative error over d/dp).
  */
 public final class GradientReport {
     private GradientReport() {}

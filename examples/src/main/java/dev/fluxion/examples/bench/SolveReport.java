@@ -16,7 +16,7 @@ import org.hipparchus.ode.nonstiff.DormandPrince853Integrator;
 
 /**
  * The accuracy side of {@link OdeSolveBench}: f evaluations and the error |u(10) − ref| of LV
- * against ../shared/reference/lotka_volterra.json, and f evaluations for Lorenz, per method and
+ * against testdata/reference/lotka_volterra.json, and f evaluations for Lorenz, per method and
  * tolerance. {@code java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.SolveReport}
  */
 public final class SolveReport {
