@@ -14,7 +14,7 @@ import dev.fluxion.diffeq.ode.Tsit5;
 import dev.fluxion.diffeq.sensitivity.ForwardDuals;
 import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
 import dev.fluxion.diffeq.sensitivity.ReverseTape;
-import dev.fluxion.diffeq.sensitivity.SensitivityAlgorithm;
+import dev.fluxion.diffeq.SensitivityAlgorithm;
 import dev.fluxion.tensor.Tensor;
 
 import java.util.function.Function;

@@ -23,7 +23,10 @@ import kotlin.math.tanh
  * (up to indentation and trailing spaces), a region marked `// README:begin NAME` … `// README:end`
  * in a file of examples/src/main/{java,kotlin}/dev/fluxion/examples/readme (a region may come in
  * several parts, joined in order); those files compile with this module and the tests below run
- * each of them. Every `./fluxion COMMAND` in a ```bash block must be a command of the launcher.
+ * each of them. A block may instead be a whole script of scripts/, which ScriptsSpec runs and
+ * checks. Every `./fluxion COMMAND` in a ```bash block must be a command of the launcher. Build
+ * files for other projects (```xml, ```gradle) are configuration for a build tool this project
+ * does not run, so they are not compiled.
  */
 class ReadmeSpec : FunSpec({
     val root = generateSequence(File("").absoluteFile) { it.parentFile }
@@ -38,7 +41,9 @@ class ReadmeSpec : FunSpec({
     test("every java and kotlin block of README.md is a marked region of a tested snippet file") {
         val blocks = fencedBlocks(readme, setOf("java", "kotlin"))
         blocks.isEmpty() shouldBe false
-        val texts = regions.values.map { it.second }.toSet()
+        val scriptTexts = File(root, "scripts").listFiles { f -> f.name.endsWith(".java") || f.name.endsWith(".main.kts") }!!
+            .map { normalise(it.readText()) }
+        val texts = regions.values.map { it.second }.toSet() + scriptTexts
         val untested = blocks.filter { normalise(it) !in texts }
         withClue("README blocks with no identical region in ${snippetDirs.map { it.relativeTo(root) }}:\n" +
             untested.joinToString("\n---\n") { normalise(it) }) { untested.shouldBeEmpty() }

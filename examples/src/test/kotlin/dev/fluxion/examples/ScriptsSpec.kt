@@ -28,6 +28,7 @@ class ScriptsSpec : FunSpec({
 
     // What each script must print, by name without its extension (the Java and Kotlin twins alike).
     val checks: Map<String, (String) -> Unit> = mapOf(
+        "hello" to { out -> out.trim() shouldBe "Tensor[2](2.0, 4.0)" },
         "lv_fit" to { out ->
             val fitted = numbers(out.lineSequence().first { it.startsWith("fitted p = ") })
             fitted.size shouldBe 4
