@@ -6,7 +6,8 @@ import dev.fluxion.autodiff.AD;
  * The accuracy beside {@link GradientBench}'s timings: for each sensitivity method, the Lotka–Volterra
  * gradient at rtol = atol = 1e-6 against the reference of docs/PEERS.md (forward sensitivities at
  * 1e-12; every printed digit agrees with testdata/reference/lotka_volterra_gradient.json), as the peers'
- * table reports it (largest relative error over d/dp).
+ * table reports it (largest relative error over d/dp), and the same for the JVM peer, Hipparchus's
+ * VariationalEquation through DormandPrince54 at 1e-6.
  */
 public final class GradientReport {
     private GradientReport() {}
@@ -22,15 +23,21 @@ public final class GradientReport {
             GradientBench.LotkaVolterraLoss s = new GradientBench.LotkaVolterraLoss();
             s.method = m;
             s.setUp();
-            double loss = s.loss.apply(s.p).item();
-            double[] g = AD.gradient(s.loss, s.p).toDoubleArray();
-            double worst = 0;
-            StringBuilder gs = new StringBuilder();
-            for (int i = 0; i < g.length; i++) {
-                worst = Math.max(worst, Math.abs(g[i] - REFERENCE[i]) / Math.abs(REFERENCE[i]));
-                gs.append(i == 0 ? "" : ", ").append(String.format("%.4f", g[i]));
-            }
-            System.out.printf("| %s | %.6f | [%s] | %.1e |%n", m, loss, gs, worst);
+            row(m, s.loss.apply(s.p).item(), AD.gradient(s.loss, s.p).toDoubleArray());
         }
+        double[] h = GradientBench.HipparchusLotkaVolterra.gradient(1e-6);
+        row("Hipparchus VariationalEquation, DP54", h[0], java.util.Arrays.copyOfRange(h, 1, h.length));
+        System.out.printf("| reference (forward sensitivities, 1e-12) | | [%.4f, %.4f, %.4f, %.4f] | |%n",
+                REFERENCE[0], REFERENCE[1], REFERENCE[2], REFERENCE[3]);
+    }
+
+    private static void row(String m, double loss, double[] g) {
+        double worst = 0;
+        StringBuilder gs = new StringBuilder();
+        for (int i = 0; i < g.length; i++) {
+            worst = Math.max(worst, Math.abs(g[i] - REFERENCE[i]) / Math.abs(REFERENCE[i]));
+            gs.append(i == 0 ? "" : ", ").append(String.format("%.4f", g[i]));
+        }
+        System.out.printf("| %s | %.6f | [%s] | %.1e |%n", m, loss, gs, worst);
     }
 }
