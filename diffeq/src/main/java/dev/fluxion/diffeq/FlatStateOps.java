@@ -26,9 +26,8 @@ public final class FlatStateOps implements StateOps<double[]> {
     /** Stage inputs live only until f has read them (a compiled program reads its arguments only while it runs), so one array serves all. */
     private double[] stageScratch;
     private final boolean scratchStageInputs;
-    /** rkSum's nonzero coefficients and the states they multiply (u first). */
+    /** rkSum's coefficients h·a_m, computed once per sum for mid-sized states. */
     private double[] coefs = new double[0];
-    private double[][] operands = new double[0][];
 
     /**
      * @param rhs        the right-hand side
@@ -88,10 +87,9 @@ public final class FlatStateOps implements StateOps<double[]> {
     }
 
     /**
-     * The sum as {@link LinearCombination#run} computes it (u with coefficient 1 first, then each
-     * nonzero term in order: the one definition of the summation order), over operand arrays this
-     * plan keeps, so the numbers are those of the tensor path bit for bit with no allocation but
-     * the result.
+     * The stage sum by {@link LinearCombination#sum}, the one kernel and order of addition every
+     * path shares (u first, then each nonzero term), straight over the stage arrays: the numbers
+     * are those of the tensor path bit for bit, with no allocation but the result.
      */
     @Override public double[] rkSum(double[] u, double h, double[] a, int[] deps, double[][] k, boolean stageInput) {
         int n = u.length;
@@ -102,23 +100,8 @@ public final class FlatStateOps implements StateOps<double[]> {
         } else {
             out = new double[n];
         }
-        int len = stageInput ? Math.min(activeLength, n) : n;
-        int terms = deps.length + 1;
-        if (coefs.length < terms) {
-            coefs = new double[terms];
-            operands = new double[terms][];
-        }
-        coefs[0] = 1.0;
-        operands[0] = u;
-        int live = 1;
-        for (int m = 0; m < deps.length; m++) {
-            double c = h * a[m];
-            if (c != 0.0) {
-                coefs[live] = c;
-                operands[live++] = k[deps[m]];
-            }
-        }
-        LinearCombination.run(coefs, operands, live, out, len);
+        if (coefs.length < deps.length) coefs = new double[deps.length];
+        LinearCombination.sum(u, h, a, deps, k, deps.length, out, stageInput ? Math.min(activeLength, n) : n, coefs);
         return out;
     }
 

@@ -64,32 +64,69 @@ public final class LinearCombination extends KernelOp {
 
     /** As run, over the first terms coefficients and the first n components only. */
     public static void run(double[] c, double[][] x, int terms, double[] out, int n) {
-        int m = terms;
+        sum(null, 1.0, c, null, x, terms, out, n, null);
+    }
+
+    /**
+     * The one kernel of every stage sum and the one definition of its order of addition:
+     * <pre>
+     *   out[j] = base[j] + Σ_m (scale·a_m)·x[idx_m][j]      m = 0 .. terms−1, in order
+     * </pre>
+     * over the first n components, terms whose coefficient scale·a_m is zero skipped. Without a base
+     * the sum starts from its first nonzero term (so Σ c_i x_i is {@code sum(null, 1, c, null, ...)});
+     * without idx, term m reads x[m]. A Runge–Kutta stage input u + h Σ a_m k[deps_m] is
+     * {@code sum(u, h, a, deps, k, ...)}: no coefficient or operand arrays are built, and the
+     * numbers are those of the same combination as one op (u with coefficient 1 first) bit for bit.
+     *
+     * <p>Each element adds the same terms in the same order whichever branch runs: a few
+     * components element by element with nothing hoisted; up to {@link #SMALL} element by element
+     * with the coefficients computed once into coefs (when given, length ≥ terms); larger states
+     * term by term, a pass over memory per term that the JIT vectorises.
+     */
+    public static void sum(double[] base, double scale, double[] a, int[] idx, double[][] x, int terms,
+                           double[] out, int n, double[] coefs) {
         int first = 0;
-        while (first < m && c[first] == 0.0) first++;
-        if (first == m) { java.util.Arrays.fill(out, 0, n, 0.0); return; }
-        if (n <= SMALL) {
-            // element by element with the sum in a register: for small states (an ODE's few
-            // components) this beats a pass over memory per term; each element adds the same
-            // terms in the same order, so the result is the same bit for bit
-            for (int j = 0; j < n; j++) {
-                double acc = c[first] * x[first][j];
-                for (int i = first + 1; i < m; i++) {
-                    double ci = c[i];
-                    if (ci != 0.0) acc += ci * x[i][j];
-                }
-                out[j] = acc;
+        if (base == null) {
+            while (first < terms && scale * a[first] == 0.0) first++;
+            if (first == terms) { java.util.Arrays.fill(out, 0, n, 0.0); return; }
+        }
+        if (n > SMALL) {
+            int m = first;
+            if (base != null) {
+                System.arraycopy(base, 0, out, 0, n);
+            } else {
+                double c0 = scale * a[first];
+                double[] x0 = x[idx == null ? first : idx[first]];
+                for (int j = 0; j < n; j++) out[j] = c0 * x0[j];
+                m++;
+            }
+            for (; m < terms; m++) {
+                double c = scale * a[m];
+                if (c == 0.0) continue;
+                double[] xm = x[idx == null ? m : idx[m]];
+                for (int j = 0; j < n; j++) out[j] += c * xm[j];
             }
             return;
         }
-        double c0 = c[first];
-        double[] x0 = x[first];
-        for (int j = 0; j < n; j++) out[j] = c0 * x0[j];
-        for (int i = first + 1; i < m; i++) {
-            double ci = c[i];
-            if (ci == 0.0) continue;
-            double[] xi = x[i];
-            for (int j = 0; j < n; j++) out[j] += ci * xi[j];
+        if (n > 3 && coefs != null) {
+            for (int m = 0; m < terms; m++) coefs[m] = scale * a[m];
+            a = coefs;
+            scale = 1.0;   // 1·c is c exactly
+        }
+        for (int j = 0; j < n; j++) {
+            double acc;
+            int m = first;
+            if (base != null) {
+                acc = base[j];
+            } else {
+                acc = (scale * a[first]) * x[idx == null ? first : idx[first]][j];
+                m++;
+            }
+            for (; m < terms; m++) {
+                double c = scale * a[m];
+                if (c != 0.0) acc += c * x[idx == null ? m : idx[m]][j];
+            }
+            out[j] = acc;
         }
     }
 
