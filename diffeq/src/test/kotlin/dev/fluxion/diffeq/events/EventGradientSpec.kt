@@ -128,6 +128,22 @@ class EventGradientSpec : FunSpec({
         }
     }
 
+    test("doses at preset times with the dose and the elimination rate as parameters: gradient against the closed form, both methods") {
+        val decay = OdeFunction { u, p, _ -> u.times(p.get(0)).unaryMinus() }
+        val dose = PresetTimeCallback(doubleArrayOf(1.0, 2.0)) { u, p, _ -> u.plus(p.get(1)) }
+        val p0 = Tensor.of(0.7, 0.3)
+        val want = AD.gradient(TensorFunction { q ->
+            val d = q.get(0).unaryMinus().exp()
+            d.plus(q.get(1)).times(d).plus(q.get(1)).times(d)
+        }, p0)
+        for (m in methods) {
+            val got = AD.gradient(TensorFunction { q ->
+                OdeProblem(decay, Tensor.of(1.0), 0.0, 3.0, q).solve(Tsit5(), tight.callback(dose).sensealg(m)).last().sum()
+            }, p0)
+            close("dosing by $m", got, want, 1e-8)
+        }
+    }
+
     test("the continuous adjoints refuse solves with event callbacks, naming the methods that work") {
         for (m in listOf(InterpolatingAdjoint(), BacksolveAdjoint(), QuadratureAdjoint())) {
             val msg = shouldThrow<IllegalArgumentException> {
