@@ -17,6 +17,7 @@ import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeLessThan
+import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import kotlin.math.abs
 import kotlin.math.max
@@ -104,7 +105,7 @@ class EventGradientSpec : FunSpec({
         }
     }
 
-    test("a nonlinear case (a damped pendulum kicked when its angle crosses a p-dependent level) against central finite differences") {
+    test("a nonlinear case (a damped pendulum kicked when its angle crosses a p-dependent level; final state and a saveat series) against central finite differences") {
         val f = OdeFunction { u, p, _ -> Tensor.stack(u.get(1), u.get(0).sin().times(p.get(0)).unaryMinus().minus(u.get(1).times(0.1))) }
         val cond = EventFunction { u, p, _ -> u.get(0).sin().minus(p.get(2).times(0.2)) }
         val kick = EventFunction { u, p, _ -> Tensor.stack(u.get(0), u.get(1).times(p.get(1))) }
@@ -113,8 +114,11 @@ class EventGradientSpec : FunSpec({
         val u0 = Tensor.of(1.0, 0.0)
         fun loss(q: Tensor, opts: SolveOptions): Tensor {
             val sol = OdeProblem(f, u0, 0.0, 6.0, q).solve(Tsit5(), opts.callback(cb))
-            return sol.last().times(Tensor.of(1.0, 0.5)).sum()
+            val series = OdeProblem(f, u0, 0.0, 6.0, q).solve(Tsit5(), opts.saveat(0.5).callback(cb)).u()
+            return sol.last().times(Tensor.of(1.0, 0.5)).sum().plus(series.times(series).sum().times(0.1))
         }
+        val ts = OdeProblem(f, u0, 0.0, 6.0, p0).solve(Tsit5(), tight.callback(cb)).t()
+        (ts.indices.count { it + 1 < ts.size && ts[it] == ts[it + 1] } >= 2) shouldBe true   // it does kick, more than once
         val fd = DoubleArray(3) { j ->
             val h = 1e-6
             val e = DoubleArray(3).also { it[j] = h }
