@@ -4,7 +4,10 @@ import dev.fluxion.tensor.Tensor;
 
 import java.util.List;
 
-/** The accepted steps of a solve with their stages, for interpolation anywhere in the span. */
+/**
+ * The accepted steps of a solve with their stages, for interpolation anywhere in the span. A step
+ * truncated by an event covers only [t, tEnd]; the next step starts there.
+ */
 public final class DenseOutput<S, C extends StepCache> {
     private final List<Step<S, C>> steps;
     private final Stepper<S, C> stepper;
@@ -26,7 +29,7 @@ public final class DenseOutput<S, C extends StepCache> {
     public double[] valuesAt(double t) {
         Step<S, C> s = steps.get(locate(t));
         StateOps<S> ops = stepper.ops();
-        if (t == s.tEnd()) return ops.values(s.unew);
+        if (t == s.tEnd()) return ops.values(s.uEnd());
         if (t == s.t) return ops.values(s.u);
         return ops.values(stepper.interpolate(s, (t - s.t) / s.h));
     }
@@ -62,7 +65,7 @@ public final class DenseOutput<S, C extends StepCache> {
         cursor = a;
         Step<S, C> s = steps.get(a);
         StateOps<S> ops = stepper.ops();
-        if (t == s.tEnd()) return ops.tensor(s.unew);
+        if (t == s.tEnd()) return ops.tensor(s.uEnd());
         if (t == s.t) return ops.tensor(s.u);
         return ops.tensor(stepper.interpolate(s, (t - s.t) / s.h));
     }

@@ -123,6 +123,8 @@ public final class FlatStateOps implements StateOps<double[]> {
 
     @Override public int evaluations() { return evaluations; }
 
+    @Override public Tensor p() { return p; }
+
     /** J by n forward lanes seeded with the identity, through f's compiled JVP program (exact, one pass). */
     @Override public Jacobian<double[]> jacobian(double[] u, double t) {
         int n = shape.size();

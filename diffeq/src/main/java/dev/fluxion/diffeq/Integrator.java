@@ -69,8 +69,9 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         this.save = SaveSchedule.of(o, t0, t1);
         this.dense = o.dense() != null ? o.dense() : save.everyStep && !o.hasSaveat();
         this.denseSteps = dense ? new ArrayList<>() : null;
-        this.stops = stops(o.tstops(), t0, t1, dir);
         this.callbacks = o.callbacks();
+        for (int i = 0; i < callbacks.length; i++) callbacks[i] = callbacks[i].forSolve();
+        this.stops = stops(callbackStops(o.tstops(), callbacks, t0, t1), t0, t1, dir);
         this.u0 = u0;
         this.t = t0;
         this.u = u0;
@@ -165,14 +166,49 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
 
     // ------------------------------------------------------------------ phase 3: callbacks
 
+    /**
+     * Events first: each callback locates its event in the step, the earliest wins (the first
+     * callback on a tie), the step is truncated to its time and the winner handles it; then every
+     * callback sees the step. An exception from a callback names it.
+     */
     private void runCallbacks() {
+        Callback winner = null;
+        double tau = Double.NaN;
+        for (Callback c : callbacks) {
+            double tc;
+            try {
+                tc = c.locate(this);
+            } catch (RuntimeException e) {
+                throw failed(c, e);
+            }
+            if (Double.isNaN(tc)) continue;
+            if (dir * (tc - t) <= 0 || dir * (tc - tnew) > 0) {
+                throw new IllegalStateException("callback " + c + " located an event at t = " + tc + ", outside the step (" + t + ", " + tnew + "]");
+            }
+            if (winner == null || dir * (tc - tau) < 0) {
+                winner = c;
+                tau = tc;
+            }
+        }
+        if (winner != null) {
+            truncate(tau);
+            try {
+                winner.onEvent(this);
+            } catch (RuntimeException e) {
+                throw failed(winner, e);
+            }
+        }
         for (Callback c : callbacks) {
             try {
                 c.afterStep(this);
             } catch (RuntimeException e) {
-                throw new IllegalStateException("callback " + c + " failed at t = " + tnew + ": " + e.getMessage(), e);
+                throw failed(c, e);
             }
         }
+    }
+
+    private IllegalStateException failed(Callback c, RuntimeException e) {
+        return new IllegalStateException("callback " + c + " failed at t = " + tnew + ": " + e.getMessage(), e);
     }
 
     // ------------------------------------------------------------------ phase 4: save
@@ -229,6 +265,9 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         if (code == ReturnCode.SUCCESS && save.end && (ts.isEmpty() || ts.get(ts.size() - 1) != t1)) {
             for (int i = 0; i < save.endCopies(); i++) saveState(t1, u);
         }
+        if (code == ReturnCode.TERMINATED && save.end && (ts.isEmpty() || ts.get(ts.size() - 1) != t)) {
+            saveState(t, u);   // the state where a callback ended the solve (DifferentialEquations.jl's save_end)
+        }
         if (!code.successful() && o.hasSaveat()) {
             // A failed solve keeps the requested grid: the unreached times hold NaN states, so a
             // loss over the series is NaN (a clear signal) instead of a shape error in user code.
@@ -265,15 +304,41 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         if (dir * (tau - t) < 0 || dir * (tau - tnew) > 0) {
             throw new IllegalArgumentException("interpolate(" + tau + ") is outside the step [" + Math.min(t, tnew) + ", " + Math.max(t, tnew) + "]");
         }
-        if (tau == tnew) return ops.tensor(current.unew);
+        if (tau == tnew) return ops.tensor(current.uEnd());
         return ops.tensor(stepper.interpolate(current, (tau - t) / current.h));
     }
 
-    @Override public void setU(Tensor x) {
-        if (!x.shape().equals(ops.tensor(unew).shape())) {
-            throw new IllegalArgumentException("setU: the new state has shape " + x.shape() + ", the state has shape " + ops.tensor(unew).shape());
+    @Override public Tensor du() { return ops.tensor(fnew); }
+
+    @Override public Tensor p() { return ops.p(); }
+
+    @Override public void truncate(double tau, Tensor x) {
+        if (Double.isNaN(tau) || dir * (tau - t) <= 0 || dir * (tau - tnew) > 0) {
+            throw new IllegalArgumentException("truncate(" + tau + ") is outside the step (" + t + ", " + tnew + "]");
         }
-        unew = ops.state(x);
+        if (modified) throw new IllegalStateException("truncate: the state at the step's end was already changed by setU");
+        S ut = x != null ? checkedState(x, "truncate") : tau == tnew ? unew : stepper.interpolate(current, (tau - t) / current.h);
+        if (tau != tnew) {
+            if (landing) {   // the stop it landed on is still ahead
+                si--;
+                landing = false;
+            }
+            tnew = tau;
+        }
+        unew = ut;
+        current.truncateAt(tnew, unew);
+        fnew = ops.eval(unew, tnew);   // the end moved (or carries new derivatives): the next step cannot reuse f (FSAL)
+    }
+
+    private S checkedState(Tensor x, String what) {
+        if (!x.shape().equals(ops.tensor(unew).shape())) {
+            throw new IllegalArgumentException(what + ": the new state has shape " + x.shape() + ", the state has shape " + ops.tensor(unew).shape());
+        }
+        return ops.state(x);
+    }
+
+    @Override public void setU(Tensor x) {
+        unew = checkedState(x, "setU");
         fnew = ops.eval(unew, tnew);   // f changes with the jump: the next step cannot reuse the old f (FSAL)
         modified = true;
     }
@@ -288,9 +353,30 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         return Math.abs(h) < dtmin || Math.abs(h) <= ULP_FACTOR * Math.ulp(t) || h == 0.0;
     }
 
+    /** The solve's tstops and those its callbacks ask for (a dosing schedule). */
+    private static double[] callbackStops(double[] tstops, Callback[] callbacks, double t0, double t1) {
+        double[] all = tstops;
+        for (Callback c : callbacks) {
+            double[] more;
+            try {
+                more = c.tstops(t0, t1);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("callback " + c + " failed giving its tstops: " + e.getMessage(), e);
+            }
+            if (more == null || more.length == 0) continue;
+            for (double x : more) {
+                if (!Double.isFinite(x)) throw new IllegalArgumentException("callback " + c + " asked for a tstop that is not finite: " + x);
+            }
+            double[] m = Arrays.copyOf(all, all.length + more.length);
+            System.arraycopy(more, 0, m, all.length, more.length);
+            all = m;
+        }
+        return all;
+    }
+
     /** tstops strictly inside the span, in the direction of integration, then t1. */
     private static double[] stops(double[] tstops, double t0, double t1, double dir) {
-        double[] s = Arrays.stream(tstops).filter(x -> dir * (x - t0) > 0 && dir * (t1 - x) > 0).sorted().toArray();
+        double[] s = Arrays.stream(tstops).filter(x -> dir * (x - t0) > 0 && dir * (t1 - x) > 0).distinct().sorted().toArray();
         if (dir < 0) {
             for (int i = 0, j = s.length - 1; i < j; i++, j--) {
                 double tmp = s[i];

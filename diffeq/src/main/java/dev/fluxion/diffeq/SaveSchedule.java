@@ -60,6 +60,7 @@ final class SaveSchedule {
             double[] p = new double[count + 1];
             int m = 0;
             for (int k = 1; k <= count; k++) {
+                if (whole && k == n) break;   // t1 itself is the end point ((t1 − t0)·n/n may round below t1)
                 double tk = whole ? t0 + (t1 - t0) * k / n : t0 + dir * k * d;
                 if (dir * (t1 - tk) > 0) p[m++] = tk;
             }
@@ -110,15 +111,15 @@ final class SaveSchedule {
         return next < times.length && dir * (times[next] - tnew) <= 0;
     }
 
-    /** Saves the saveat points inside an accepted step, then the step's end if saving every step. */
+    /** Saves the saveat points inside an accepted step (up to tnew, its end, which an event may have moved back), then the step's end if saving every step. */
     <S, C extends StepCache> void saveWithin(Step<S, C> step, double t, double tnew, double dir, Stepper<S, C> stepper,
                                              double lastSaved, Saver<S> out) {
         while (next < times.length && dir * (times[next] - tnew) <= 0) {
             double tau = times[next++];
-            if (Math.abs(tau - tnew) <= 100 * Math.ulp(tnew)) out.save(tau, step.unew);
+            if (Math.abs(tau - tnew) <= 100 * Math.ulp(tnew)) out.save(tau, step.uEnd());
             else out.save(tau, stepper.interpolate(step, (tau - t) / step.h));
             lastSaved = tau;
         }
-        if (everyStep && lastSaved != tnew) out.save(tnew, step.unew);
+        if (everyStep && lastSaved != tnew) out.save(tnew, step.uEnd());
     }
 }

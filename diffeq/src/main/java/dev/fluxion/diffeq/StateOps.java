@@ -51,6 +51,9 @@ public interface StateOps<S> {
     /** ∂f/∂t at (u, t), exact (one forward lane on t), for non-autonomous Rosenbrock steps. Counted as one evaluation. */
     S timeDerivative(S u, double t);
 
+    /** The parameters f reads (for callbacks), or null on plans that have none (augmented systems). */
+    default Tensor p() { return null; }
+
     /** Evaluations of f so far. */
     int evaluations();
 

@@ -71,6 +71,8 @@ public final class TensorStateOps implements StateOps<Tensor> {
 
     @Override public int evaluations() { return evaluations; }
 
+    @Override public Tensor p() { return p; }
+
     /** J by forward lanes over f (chunked dual lanes); J carries whatever derivatives u and p carry. */
     @Override public Jacobian<Tensor> jacobian(Tensor u, double t) {
         evaluations++;

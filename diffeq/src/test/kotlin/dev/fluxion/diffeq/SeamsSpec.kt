@@ -14,6 +14,7 @@ import io.kotest.matchers.ints.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import java.io.File
+import kotlin.math.exp
 import kotlin.math.abs
 
 /** The seams new equation classes build on: controllers, the callback phase, problems, and the package structure. */
@@ -89,6 +90,27 @@ class SeamsSpec : FunSpec({
     test("a callback's new state must keep the shape") {
         val bad = Callback { it -> it.setU(Tensor.of(1.0, 2.0, 3.0)) }
         shouldThrow<IllegalStateException> { lv.solve(Tsit5(), SolveOptions.defaults().callback(bad)) }.message shouldContain "shape"
+    }
+
+    test("a plain callback can truncate a step; a tstop beyond the new end is still landed on") {
+        var cut = false
+        val truncate = Callback { s -> if (!cut && s.t() > 0.5) { cut = true; s.truncate(0.5) } }
+        val decay = OdeProblem(OdeFunction { u, _, _ -> u.unaryMinus() }, Tensor.of(1.0), 0.0, 2.0, Tensor.of(0.0))
+        val sol = decay.solve(Tsit5(), SolveOptions.defaults().rtol(1e-10).atol(1e-10).tstops(1.5).callback(truncate))
+        sol.t().any { it == 0.5 } shouldBe true
+        sol.t().any { it == 1.5 } shouldBe true
+        for ((i, t) in sol.t().withIndex()) abs(sol.u(i).item() - exp(-t)) shouldBeLessThan 1e-9
+        sol.t().toList() shouldBe sol.t().sorted()
+    }
+
+    test("callbacks contribute tstops; a saveat step grid ending at t1 saves t1 once") {
+        val decay = OdeProblem(OdeFunction { u, _, _ -> u.unaryMinus() }, Tensor.of(1.0), 0.0, 0.9, Tensor.of(0.0))
+        val stops = object : Callback {
+            override fun afterStep(integrator: IntegratorState) {}
+            override fun tstops(t0: Double, t1: Double) = doubleArrayOf(0.123, 0.123)
+        }
+        decay.solve(Tsit5(), SolveOptions.defaults().callback(stops)).t().count { it == 0.123 } shouldBe 1
+        decay.solve(Tsit5(), SolveOptions.defaults().saveat(0.1)).t().size shouldBe 10
     }
 
     test("problems are DEProblems: copies through the common interface keep the term's compiled programs") {

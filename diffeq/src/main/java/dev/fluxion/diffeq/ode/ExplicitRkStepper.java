@@ -168,7 +168,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         for (int r = 0; r < e; r++) {
             int i = s + r;
             if (r == 0 && firstExtraIsFnew) {
-                if (step.fnew == null) step.fnew = ops.eval(step.unew, step.tEnd());
+                if (step.fnew == null) step.fnew = ops.eval(step.unew, step.t + step.h);
                 all[i] = step.fnew;
                 continue;
             }
@@ -181,7 +181,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
 
     /** Cubic Hermite interpolation from the end values and derivatives (third order). */
     private S hermite(Step<S, RkStages<S>> step, double theta) {
-        if (step.fnew == null) step.fnew = ops.eval(step.unew, step.tEnd());
+        if (step.fnew == null) step.fnew = ops.eval(step.unew, step.t + step.h);
         double th = theta, th2 = th * th, th3 = th2 * th;
         double h00 = 2 * th3 - 3 * th2 + 1, h10 = th3 - 2 * th2 + th, h01 = -2 * th3 + 3 * th2, h11 = th3 - th2;
         S[] xs = ops.newArray(4);

@@ -2,6 +2,7 @@ package dev.fluxion.diffeq.sensitivity;
 
 import dev.fluxion.diffeq.SensitivityAlgorithm;
 import dev.fluxion.diffeq.SolveSpec;
+import dev.fluxion.diffeq.events.EventCallback;
 
 /**
  * The method used when {@code SolveOptions.sensealg} names none: {@link ForwardDuals} for up to
@@ -13,7 +14,9 @@ import dev.fluxion.diffeq.SolveSpec;
  * GaussAdjoint (the adjoint with the parameter integral by Gauss quadrature along the backward
  * solve); Fluxion has no GaussAdjoint yet, and of its adjoints the checkpointed
  * InterpolatingAdjoint is the one that is stable where backsolve is not (chaotic and stiff
- * problems) while keeping memory bounded by the saved points rather than the steps.
+ * problems) while keeping memory bounded by the saved points rather than the steps. With event
+ * callbacks ({@code events.EventCallback}) above the limit it is ReverseTape: the adjoints do not
+ * differentiate through events yet.
  */
 public final class AutomaticSensitivity implements SensitivityAlgorithm.Default {
     /** Inputs (u0 and p elements) up to which forward duals are the default. */
@@ -25,6 +28,10 @@ public final class AutomaticSensitivity implements SensitivityAlgorithm.Default 
     }
 
     @Override public SensitivityAlgorithm choose(SolveSpec spec) {
-        return defaultFor(spec.u0().size() + spec.p().size());
+        int inputs = spec.u0().size() + spec.p().size();
+        // the adjoints do not differentiate through events yet: the tape does, above the forward limit
+        boolean events = java.util.Arrays.stream(spec.options().callbacks()).anyMatch(c -> c instanceof EventCallback);
+        if (events && inputs > FORWARD_LIMIT) return new ReverseTape();
+        return defaultFor(inputs);
     }
 }

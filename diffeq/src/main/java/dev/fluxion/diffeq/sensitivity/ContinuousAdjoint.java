@@ -3,6 +3,7 @@ package dev.fluxion.diffeq.sensitivity;
 import dev.fluxion.diffeq.DenseOutput;
 import dev.fluxion.diffeq.OdeSolution;
 import dev.fluxion.diffeq.SolveSpec;
+import dev.fluxion.diffeq.events.EventCallback;
 
 /**
  * The adjoint methods: a plain forward solve (keeping its dense output when the backward pass
@@ -24,6 +25,12 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         if (!Double.isNaN(o.dt()) && Boolean.FALSE.equals(o.adaptive())) {
             throw new IllegalArgumentException(name() + " integrates a continuous adjoint with adaptive steps, which does not "
                     + "match a fixed-step forward solve's discrete derivative; use ReverseTape or ForwardDuals for fixed-step solves");
+        }
+        for (var c : o.callbacks()) {
+            if (c instanceof EventCallback e) {
+                throw new IllegalArgumentException(name() + " cannot differentiate through the event callback " + e.name()
+                        + " yet (the adjoint's jump at an event is not implemented); use ReverseTape or ForwardDuals");
+            }
         }
     }
 

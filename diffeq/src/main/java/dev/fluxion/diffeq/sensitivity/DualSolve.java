@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.sensitivity;
 
+import dev.fluxion.autodiff.DualLevel;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.diffeq.OdeSolution;
@@ -53,6 +54,7 @@ final class DualSolve {
      * chunk of them per pass (all inputs in one pass up to 64 when chunk is 0).
      */
     static Pass jacobian(SolveSpec spec, int chunk, boolean errorOnAll) {
+        if (spec.options().callbacks().length > 0) return onTensorPlan(spec);
         int n = spec.u0().size(), np = spec.p().size(), total = n + np;
         int width = chunk > 0 ? chunk : Math.min(Math.max(total, 1), 64);
         double[][] jacobian = new double[total][];   // [input][nt·n]
@@ -83,6 +85,39 @@ final class DualSolve {
             if (total == 0) break;
         }
         return new JacobianPass(first, rc, jacobian, n, np);
+    }
+
+    /**
+     * With callbacks the lanes ride on dual tensors through the tensor plan: callbacks see states
+     * of the problem's shape (the flat plan's augmented [u, U] would not be), and an event's time
+     * carries its derivatives into the state (events.EventLocator). One pass, all inputs as lanes;
+     * step control reads primal values, as on the flat plan.
+     */
+    static Pass onTensorPlan(SolveSpec spec) {
+        Tensor u0 = spec.u0(), p = spec.p();
+        int n = u0.size(), np = p.size(), total = n + np, k = Math.max(total, 1);
+        double[] seedU = new double[k * n], seedP = new double[k * np];
+        for (int j = 0; j < n; j++) seedU[j * n + j] = 1.0;
+        for (int j = 0; j < np; j++) seedP[(n + j) * np + j] = 1.0;
+        DualLevel level = new DualLevel(k);
+        OdeSolution sol;
+        double[] tangents;
+        try {
+            Tensor ud = level.dual(u0, Tensor.unsafeWrap(u0.shape().prepend(k), seedU));
+            Tensor pd = level.dual(p, Tensor.unsafeWrap(p.shape().prepend(k), seedP));
+            sol = spec.withInputs(ud, pd).integrate();
+            tangents = level.tangentOf(sol.u()).toDoubleArray();   // [k, nt, ...]
+        } finally {
+            level.close();
+        }
+        double[] ts = sol.t();
+        int nt = ts.length;
+        double[][] y = new double[nt][];
+        for (int i = 0; i < nt; i++) y[i] = sol.u(i).primal().toDoubleArray();
+        double[][] jacobian = new double[total][];
+        for (int j = 0; j < total; j++) jacobian[j] = java.util.Arrays.copyOfRange(tangents, j * nt * n, (j + 1) * nt * n);
+        Result r = new Result(ts, y, new double[0][][], sol.retcode(), sol.stats());
+        return new JacobianPass(r, sol.retcode(), jacobian, n, np);
     }
 
     /** Jᵀ·cotangent from the Jacobian the forward pass kept. */

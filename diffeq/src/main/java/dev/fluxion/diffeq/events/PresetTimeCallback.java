@@ -1,0 +1,48 @@
+package dev.fluxion.diffeq.events;
+
+import dev.fluxion.diffeq.IntegratorState;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * An affect at given times (DifferentialEquations.jl's PresetTimeCallback), such as doses: the
+ * times become stop times, so the integrator steps to each exactly, and the affect (u, p, t) → new
+ * state is applied there; both states are saved when saving every step. Times outside the span
+ * (and t0 itself: set u0 instead) are ignored.
+ */
+public final class PresetTimeCallback implements EventCallback {
+    private final double[] times;
+    private final EventFunction affect;
+    private final String name;
+
+    public PresetTimeCallback(double[] times, EventFunction affect) {
+        this(times, affect, "PresetTimeCallback");
+    }
+
+    private PresetTimeCallback(double[] times, EventFunction affect, String name) {
+        if (times == null || affect == null) throw new IllegalArgumentException("PresetTimeCallback needs times and an affect");
+        for (double x : times) if (!Double.isFinite(x)) throw new IllegalArgumentException("PresetTimeCallback: time " + x + " is not finite");
+        this.times = times.clone();
+        Arrays.sort(this.times);
+        this.affect = affect;
+        this.name = name;
+    }
+
+    public PresetTimeCallback named(String name) { return new PresetTimeCallback(times, affect, name); }
+
+    public double[] times() { return times.clone(); }
+
+    @Override public String name() { return name; }
+
+    @Override public String toString() { return name; }
+
+    @Override public double[] tstops(double t0, double t1) { return times.clone(); }
+
+    @Override public void afterStep(IntegratorState s) {
+        if (Arrays.binarySearch(times, s.t()) < 0) return;
+        Tensor next = affect.apply(s.u(), s.p(), Tensor.scalar(s.t()));
+        if (next == null) throw new IllegalArgumentException("the affect returned null");
+        s.setU(next);
+    }
+}
