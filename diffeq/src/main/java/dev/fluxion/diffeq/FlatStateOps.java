@@ -122,6 +122,17 @@ public final class FlatStateOps implements StateOps<double[]> {
         return out;
     }
 
+    @Override public double[] multiply(double[] m, double[] x) {
+        int n = x.length;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double acc = 0.0;
+            for (int j = 0; j < n; j++) acc += m[i * n + j] * x[j];
+            out[i] = acc;
+        }
+        return out;
+    }
+
     @Override public double[] values(double[] x) { return x; }
 
     @Override public int normLength() { return normLength; }

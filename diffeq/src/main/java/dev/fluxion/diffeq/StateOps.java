@@ -51,6 +51,17 @@ public interface StateOps<S> {
     /** ∂f/∂t at (u, t), exact (one forward lane on t), for non-autonomous Rosenbrock steps. Counted as one evaluation. */
     S timeDerivative(S u, double t);
 
+    /**
+     * M·x for a constant matrix M [n·n] row-major (a mass matrix in a Rosenbrock stage), as a
+     * differentiable op on the tensor plan (derivatives of x flow through it).
+     */
+    default S multiply(double[] m, S x) {
+        Tensor xt = tensor(x);
+        int n = xt.size();
+        Tensor mt = Tensor.unsafeWrap(dev.fluxion.tensor.Shape.of(n, n), m);
+        return state(mt.matmul(xt.reshape(n)).reshape(xt.shape()));
+    }
+
     /** Evaluations of f so far. */
     int evaluations();
 
