@@ -26,7 +26,12 @@ public interface OdeAlgorithm {
      */
     default <S> Stepper<S, ?> stepper(StateOps<S> ops, double[] mass) {
         if (mass == null) return stepper(ops);
-        throw new UnsupportedOperationException(name() + " cannot solve a problem with a mass matrix (M u' = f); "
+        throw noMassMatrix(this);
+    }
+
+    /** The error of a method given a mass matrix it cannot take. */
+    static UnsupportedOperationException noMassMatrix(OdeAlgorithm alg) {
+        return new UnsupportedOperationException(alg.name() + " cannot solve a problem with a mass matrix (M u' = f); "
                 + "use a Rosenbrock method: Rodas5P, Rodas4 or Rosenbrock23");
     }
 }

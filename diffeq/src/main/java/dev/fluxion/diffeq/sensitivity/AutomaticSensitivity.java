@@ -14,6 +14,9 @@ import dev.fluxion.diffeq.SolveSpec;
  * solve); Fluxion has no GaussAdjoint yet, and of its adjoints the checkpointed
  * InterpolatingAdjoint is the one that is stable where backsolve is not (chaotic and stiff
  * problems) while keeping memory bounded by the saved points rather than the steps.
+ *
+ * <p>Implicit methods (Rosenbrock) and problems with a mass matrix go through {@link ReverseTape}
+ * for now: the flat plans of the other strategies have no Jacobian program for their augmented systems.
  */
 public final class AutomaticSensitivity implements SensitivityAlgorithm.Default {
     /** Inputs (u0 and p elements) up to which forward duals are the default. */
@@ -25,6 +28,8 @@ public final class AutomaticSensitivity implements SensitivityAlgorithm.Default 
     }
 
     @Override public SensitivityAlgorithm choose(SolveSpec spec) {
+        // implicit methods and mass matrices run on the tensor plan (J by AD, differentiable LU solves)
+        if (spec.alg().implicit() || spec.term().mass() != null) return new ReverseTape();
         return defaultFor(spec.u0().size() + spec.p().size());
     }
 }

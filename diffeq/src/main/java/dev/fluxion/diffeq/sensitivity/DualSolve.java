@@ -26,6 +26,10 @@ final class DualSolve {
     /** The solve of spec (primal u0 and p) with K lanes seeded by u0Lanes [K·n] and pLanes [K·np] (or null). */
     static Result run(SolveSpec spec, int k, double[] u0Lanes, double[] pLanes, boolean errorOnAll) {
         Tensor u0t = spec.u0(), p = spec.p();
+        if (spec.term().mass() != null) {
+            throw new UnsupportedOperationException("forward sensitivities (ForwardDuals, ForwardSensitivity) of a problem with a mass matrix "
+                    + "are not implemented yet; use ReverseTape");
+        }
         Shape uShape = u0t.shape();
         int n = uShape.size();
         JvpEvaluator rhs = new JvpEvaluator(spec.term()::evaluate, spec.compiled(), p, uShape, k, pLanes);
