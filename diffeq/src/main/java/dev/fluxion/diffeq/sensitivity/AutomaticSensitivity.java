@@ -15,8 +15,9 @@ import dev.fluxion.diffeq.SolveSpec;
  * InterpolatingAdjoint is the one that is stable where backsolve is not (chaotic and stiff
  * problems) while keeping memory bounded by the saved points rather than the steps.
  *
- * <p>Implicit methods (Rosenbrock) and problems with a mass matrix go through {@link ReverseTape}
- * for now: the flat plans of the other strategies have no Jacobian program for their augmented systems.
+ * <p>Implicit methods (Rosenbrock) and problems with a mass matrix: {@link ForwardDuals} (its lanes
+ * ride on dual tensors through J and the LU solves) up to the same limit, {@link ReverseTape}
+ * above; the adjoints' backward systems have no Jacobian program yet.
  */
 public final class AutomaticSensitivity implements SensitivityAlgorithm.Default {
     /** Inputs (u0 and p elements) up to which forward duals are the default. */
@@ -28,8 +29,10 @@ public final class AutomaticSensitivity implements SensitivityAlgorithm.Default 
     }
 
     @Override public SensitivityAlgorithm choose(SolveSpec spec) {
-        // implicit methods and mass matrices run on the tensor plan (J by AD, differentiable LU solves)
-        if (spec.alg().implicit() || spec.term().mass() != null) return new ReverseTape();
-        return defaultFor(spec.u0().size() + spec.p().size());
+        int inputs = spec.u0().size() + spec.p().size();
+        // implicit methods and mass matrices: forward lanes on dual tensors, or the tape (the adjoints'
+        // backward systems have no Jacobian program yet)
+        if (spec.alg().implicit() || spec.term().mass() != null) return inputs <= FORWARD_LIMIT ? new ForwardDuals() : new ReverseTape();
+        return defaultFor(inputs);
     }
 }

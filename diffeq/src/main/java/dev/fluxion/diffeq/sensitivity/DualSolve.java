@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.sensitivity;
 
+import dev.fluxion.autodiff.DualLevel;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.diffeq.OdeSolution;
@@ -25,11 +26,8 @@ final class DualSolve {
 
     /** The solve of spec (primal u0 and p) with K lanes seeded by u0Lanes [K·n] and pLanes [K·np] (or null). */
     static Result run(SolveSpec spec, int k, double[] u0Lanes, double[] pLanes, boolean errorOnAll) {
+        if (spec.alg().implicit() || spec.term().mass() != null) return runOnTensors(spec, k, u0Lanes, pLanes);
         Tensor u0t = spec.u0(), p = spec.p();
-        if (spec.term().mass() != null) {
-            throw new UnsupportedOperationException("forward sensitivities (ForwardDuals, ForwardSensitivity) of a problem with a mass matrix "
-                    + "are not implemented yet; use ReverseTape");
-        }
         Shape uShape = u0t.shape();
         int n = uShape.size();
         JvpEvaluator rhs = new JvpEvaluator(spec.term()::evaluate, spec.compiled(), p, uShape, k, pLanes);
@@ -50,6 +48,38 @@ final class DualSolve {
             for (int l = 0; l < k; l++) System.arraycopy(x, n + l * n, lanes[l][i], 0, n);
         }
         return new Result(ts, y, lanes, sol.retcode(), sol.stats());
+    }
+
+    /**
+     * The lanes for a method that needs Jacobians (Rosenbrock) or a problem with a mass matrix: the
+     * flat lane plan has no Jacobian program for its augmented state, so the lanes ride on dual
+     * tensors through the tensor plan instead (through J, the LU factorisation and every stage
+     * solve). Steps are steered by the primal values only, so the result is the exact derivative of
+     * the plain solve's discrete steps (ForwardSensitivity's error control on the lanes does not
+     * apply on this path).
+     */
+    private static Result runOnTensors(SolveSpec spec, int k, double[] u0Lanes, double[] pLanes) {
+        Tensor u0 = spec.u0(), p = spec.p();
+        int n = u0.size();
+        DualLevel level = new DualLevel(k);
+        try {
+            Tensor u0d = level.dual(u0, Tensor.of(u0.shape().prepend(k), u0Lanes));
+            Tensor pd = pLanes == null ? p : level.dual(p, Tensor.of(p.shape().prepend(k), pLanes));
+            OdeSolution sol = spec.withInputs(u0d, pd).integrate();
+            double[] ts = sol.t();
+            int nt = ts.length;
+            double[][] y = new double[nt][];
+            double[][][] lanes = new double[k][nt][];
+            for (int i = 0; i < nt; i++) {
+                Tensor ui = sol.states().get(i);
+                y[i] = level.primalOf(ui).toDoubleArray();
+                double[] tan = level.tangentOf(ui).toDoubleArray();   // [k, ...shape]
+                for (int l = 0; l < k; l++) lanes[l][i] = java.util.Arrays.copyOfRange(tan, l * n, (l + 1) * n);
+            }
+            return new Result(ts, y, lanes, sol.retcode(), sol.stats());
+        } finally {
+            level.close();
+        }
     }
 
     /**
