@@ -3,6 +3,7 @@ package dev.fluxion.examples
 import dev.fluxion.diffeq.SensitivityAlgorithm
 import dev.fluxion.diffeq.SolveOptions
 import dev.fluxion.diffeq.ode.Tsit5
+import dev.fluxion.diffeq.sensitivity.ForwardDuals
 import dev.fluxion.diffeq.sensitivity.ReverseTape
 import dev.fluxion.diffeq.stiff.Rodas5P
 import io.kotest.core.spec.style.FunSpec
@@ -33,10 +34,11 @@ class RobertsonSpec : FunSpec({
     }
 
     test("the fit recovers k1, k2, k3 within 5 %") {
-        val fits = Robertson.fit(linkedMapOf<String, SensitivityAlgorithm>("ReverseTape" to ReverseTape()), 15, true)
+        val fits = Robertson.fit(linkedMapOf<String, SensitivityAlgorithm>("ForwardDuals" to ForwardDuals(), "ReverseTape" to ReverseTape()), 15, true)
         for (f in fits) {
             println("${f.method()}: rates ${f.rates().toList()}, loss ${f.initialLoss()} -> ${f.finalLoss()} in ${f.seconds()} s")
             for (i in 0..2) abs(f.rates()[i] / Robertson.RATES[i] - 1) shouldBeLessThan 0.05
         }
+        for (i in 0..2) abs(fits[0].rates()[i] / fits[1].rates()[i] - 1) shouldBeLessThan 1e-6   // same gradients, same path
     }
 })
