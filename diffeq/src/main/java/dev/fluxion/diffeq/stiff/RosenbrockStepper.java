@@ -8,6 +8,7 @@ import dev.fluxion.diffeq.Step;
 import dev.fluxion.diffeq.StepController;
 import dev.fluxion.diffeq.Stepper;
 import dev.fluxion.tensor.LinearCombination;
+import dev.fluxion.tensor.Tensor;
 
 /**
  * The one stepper of every Rosenbrock method: it reads a {@link RosenbrockTableau} and does the
@@ -15,7 +16,7 @@ import dev.fluxion.tensor.LinearCombination;
  * plan: forward lanes over the compiled f, or {@code AD.jacobian} on the tensor plan, so on a
  * tape J carries the solve's derivatives), kept for a retry from the same point after a
  * rejection; factors W = M/(γh) − J once; and solves once per stage. A singular W rejects the
- * step (the error is NaN, so the controller shrinks h hard). The error estimate goes through
+ * step (state and error NaN: an adaptive controller shrinks h hard, a fixed step ends UNSTABLE). The error estimate goes through
  * {@link ErrorNorm#ofSum} on primal values only.
  */
 public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>> {
@@ -110,7 +111,11 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
         }
         factorizations++;
         Factorization<S> w = lastJ.factorW(1.0 / (tab.gamma() * h), mass);
-        if (w.singular()) return new Step<>(t, h, u, fu, u, null, Double.NaN, new RosenbrockCache<>(null));
+        if (w.singular()) {
+            // no step: NaN state and error, so an adaptive solve shrinks h and a fixed-step one ends UNSTABLE
+            S nan = ops.state(Tensor.full(Double.NaN, ops.tensor(u).shape()));
+            return new Step<>(t, h, u, fu, nan, null, Double.NaN, new RosenbrockCache<>(null));
+        }
         S dT = lastDT;
         S[] k = ops.newArray(s);
         S[] f = ops.newArray(s);
