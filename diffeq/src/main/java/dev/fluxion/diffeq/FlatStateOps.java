@@ -20,6 +20,8 @@ public final class FlatStateOps implements StateOps<double[]> {
     private CompiledFunction.MultiRunner jvpU, jvpT;
     private double[][] jvpUArgs, jvpTArgs;
     private final Shape shape;
+    /** A user-supplied ∂f/∂u (set by the solve), or null: forward lanes over the compiled f. */
+    OdeJacobian userJacobian;
     private final int normLength;
     private final int activeLength;
     private int evaluations;
@@ -154,6 +156,11 @@ public final class FlatStateOps implements StateOps<double[]> {
     /** J by n forward lanes seeded with the identity, through f's compiled JVP program (exact, one pass). */
     @Override public Jacobian<double[]> jacobian(double[] u, double t) {
         int n = shape.size();
+        if (userJacobian != null) {
+            evaluations++;
+            Tensor j = OdeJacobian.checked(userJacobian.apply(Tensor.unsafeWrap(shape, u), p, Tensor.scalar(t)), n, t);
+            return new FlatLinearAlgebra.FlatJacobian(j.toDoubleArray(), n);
+        }
         if (jvpU == null) {
             jvpU = jvpRunner(n, new boolean[] {true, false, false});
             double[] identity = new double[n * n];

@@ -112,6 +112,14 @@ public final class OdeProblem implements DEProblem<OdeProblem> {
         return new OdeProblem(t, u0, u0f, t0, t1, spanf, p);
     }
 
+    /**
+     * The same problem with a user-supplied Jacobian ∂f/∂u (u, p, t) → [n, n] for implicit methods
+     * (null: exact forward lanes over f, the default). A result of the wrong shape is a named error.
+     */
+    public OdeProblem withJacobian(OdeJacobian jac) {
+        return new OdeProblem(rhs.withJacobian(jac), u0, u0f, t0, t1, spanf, p);
+    }
+
     /** The mass matrix, or null when it is the identity. */
     public Tensor massMatrix() { return rhs.mass(); }
 

@@ -30,17 +30,20 @@ public final class OdeTerm {
     private final Programs programs;
     /** The constant mass matrix M of M u' = f (a plain [n, n] tensor), or null for the identity. */
     private final Tensor mass;
+    /** A user-supplied ∂f/∂u, or null: then the state plans take J by forward lanes over f. */
+    private final OdeJacobian jacobian;
 
-    private OdeTerm(OdeFunction f, Programs programs, Tensor mass) {
+    private OdeTerm(OdeFunction f, Programs programs, Tensor mass, OdeJacobian jacobian) {
         this.f = f;
         this.programs = programs;
         this.mass = mass;
+        this.jacobian = jacobian;
     }
 
     /** The term of f, sharing compiled programs with every other term of the same function object. */
     public static OdeTerm of(OdeFunction f) {
         if (f == null) throw new IllegalArgumentException("the right-hand side f is null: a problem needs f(u, p, t)");
-        return new OdeTerm(f, BY_FUNCTION.computeIfAbsent(f, Programs::new), null);
+        return new OdeTerm(f, BY_FUNCTION.computeIfAbsent(f, Programs::new), null, null);
     }
 
     public OdeFunction function() { return f; }
@@ -51,7 +54,7 @@ public final class OdeTerm {
      * square matrix of plain, finite values; its fit to the state is checked by {@link #checkMass}.
      */
     public OdeTerm withMass(Tensor m) {
-        if (m == null) return new OdeTerm(f, programs, null);
+        if (m == null) return new OdeTerm(f, programs, null, jacobian);
         if (m.rank() != 2 || m.shape().dim(0) != m.shape().dim(1)) {
             throw new IllegalArgumentException("mass matrix: must be a square matrix [n, n], got shape " + m.shape());
         }
@@ -61,8 +64,14 @@ public final class OdeTerm {
         for (double v : m.unsafeData()) {
             if (!Double.isFinite(v)) throw new IllegalArgumentException("mass matrix: entries must be finite, got " + v);
         }
-        return new OdeTerm(f, programs, m);
+        return new OdeTerm(f, programs, m, jacobian);
     }
+
+    /** The same f with a user-supplied Jacobian ∂f/∂u (null: exact forward lanes over f). */
+    public OdeTerm withJacobian(OdeJacobian j) { return new OdeTerm(f, programs, mass, j); }
+
+    /** The user-supplied Jacobian, or null. */
+    public OdeJacobian jacobian() { return jacobian; }
 
     /** The mass matrix M, or null when it is the identity. */
     public Tensor mass() { return mass; }
