@@ -20,6 +20,8 @@ public final class FlatStateOps implements StateOps<double[]> {
     private CompiledFunction.MultiRunner jvpU, jvpT;
     private double[][] jvpUArgs, jvpTArgs;
     private final Shape shape;
+    /** A user-supplied ∂f/∂u (set by the solve), or null: forward lanes over the compiled f. */
+    OdeJacobian userJacobian;
     private final int normLength;
     private final int activeLength;
     private int evaluations;
@@ -105,6 +107,17 @@ public final class FlatStateOps implements StateOps<double[]> {
         return out;
     }
 
+    @Override public double[] multiply(double[] m, double[] x) {
+        int n = x.length;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double acc = 0.0;
+            for (int j = 0; j < n; j++) acc += m[i * n + j] * x[j];
+            out[i] = acc;
+        }
+        return out;
+    }
+
     @Override public double[] values(double[] x) { return x; }
 
     @Override public int normLength() { return normLength; }
@@ -128,6 +141,11 @@ public final class FlatStateOps implements StateOps<double[]> {
     /** J by n forward lanes seeded with the identity, through f's compiled JVP program (exact, one pass). */
     @Override public Jacobian<double[]> jacobian(double[] u, double t) {
         int n = shape.size();
+        if (userJacobian != null) {
+            evaluations++;
+            Tensor j = OdeJacobian.checked(userJacobian.apply(Tensor.unsafeWrap(shape, u), p, Tensor.scalar(t)), n, t);
+            return new FlatLinearAlgebra.FlatJacobian(j.toDoubleArray(), n);
+        }
         if (jvpU == null) {
             jvpU = jvpRunner(n, new boolean[] {true, false, false});
             double[] identity = new double[n * n];

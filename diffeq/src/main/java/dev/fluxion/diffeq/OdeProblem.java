@@ -100,6 +100,29 @@ public final class OdeProblem implements DEProblem<OdeProblem> {
         return new OdeProblem(rhs, u0, u0f, checkScalar("t0", t0), checkScalar("t1", t1), null, p);
     }
 
+    /**
+     * The same problem as M u' = f(u, p, t) with a constant mass matrix M [n, n], possibly singular
+     * (an index-1 DAE: a zero row i makes f_i = 0 an algebraic constraint). Solved by the
+     * Rosenbrock methods ({@code Rodas5P}, {@code Rodas4}, {@code Rosenbrock23}); other methods
+     * refuse it by name. u0 should be consistent (satisfy the algebraic equations).
+     */
+    public OdeProblem withMassMatrix(Tensor m) {
+        OdeTerm t = rhs.withMass(m);
+        if (m != null && u0 != null) t.checkMass(u0.shape());
+        return new OdeProblem(t, u0, u0f, t0, t1, spanf, p);
+    }
+
+    /**
+     * The same problem with a user-supplied Jacobian ∂f/∂u (u, p, t) → [n, n] for implicit methods
+     * (null: exact forward lanes over f, the default). A result of the wrong shape is a named error.
+     */
+    public OdeProblem withJacobian(OdeJacobian jac) {
+        return new OdeProblem(rhs.withJacobian(jac), u0, u0f, t0, t1, spanf, p);
+    }
+
+    /** The mass matrix, or null when it is the identity. */
+    public Tensor massMatrix() { return rhs.mass(); }
+
     // ------------------------------------------------------------------ solving
 
     public OdeSolution solve(OdeAlgorithm alg, SolveOptions options) {

@@ -28,19 +28,67 @@ public final class OdeTerm {
 
     private final OdeFunction f;
     private final Programs programs;
+    /** The constant mass matrix M of M u' = f (a plain [n, n] tensor), or null for the identity. */
+    private final Tensor mass;
+    /** A user-supplied ∂f/∂u, or null: then the state plans take J by forward lanes over f. */
+    private final OdeJacobian jacobian;
 
-    private OdeTerm(OdeFunction f, Programs programs) {
+    private OdeTerm(OdeFunction f, Programs programs, Tensor mass, OdeJacobian jacobian) {
         this.f = f;
         this.programs = programs;
+        this.mass = mass;
+        this.jacobian = jacobian;
     }
 
     /** The term of f, sharing compiled programs with every other term of the same function object. */
     public static OdeTerm of(OdeFunction f) {
         if (f == null) throw new IllegalArgumentException("the right-hand side f is null: a problem needs f(u, p, t)");
-        return new OdeTerm(f, BY_FUNCTION.computeIfAbsent(f, Programs::new));
+        return new OdeTerm(f, BY_FUNCTION.computeIfAbsent(f, Programs::new), null, null);
     }
 
     public OdeFunction function() { return f; }
+
+    /**
+     * The same f with the constant mass matrix M (M u' = f(u, p, t)); M may be singular (an index-1
+     * differential-algebraic system: its zero rows are algebraic equations 0 = f_i). M must be a
+     * square matrix of plain, finite values; its fit to the state is checked by {@link #checkMass}.
+     */
+    public OdeTerm withMass(Tensor m) {
+        if (m == null) return new OdeTerm(f, programs, null, jacobian);
+        if (m.rank() != 2 || m.shape().dim(0) != m.shape().dim(1)) {
+            throw new IllegalArgumentException("mass matrix: must be a square matrix [n, n], got shape " + m.shape());
+        }
+        if (!m.isPrimal()) {
+            throw new IllegalArgumentException("mass matrix: must be constant (a plain tensor); this one carries derivatives (" + m.kind() + ")");
+        }
+        for (double v : m.unsafeData()) {
+            if (!Double.isFinite(v)) throw new IllegalArgumentException("mass matrix: entries must be finite, got " + v);
+        }
+        return new OdeTerm(f, programs, m, jacobian);
+    }
+
+    /** The same f with a user-supplied Jacobian ∂f/∂u (null: exact forward lanes over f). */
+    public OdeTerm withJacobian(OdeJacobian j) { return new OdeTerm(f, programs, mass, j); }
+
+    /** The user-supplied Jacobian, or null. */
+    public OdeJacobian jacobian() { return jacobian; }
+
+    /** The mass matrix M, or null when it is the identity. */
+    public Tensor mass() { return mass; }
+
+    /**
+     * M's values [n·n] row-major for a state of shape uShape, or null when M is the identity; a
+     * matrix that does not fit the state is a named error.
+     */
+    public double[] checkMass(Shape uShape) {
+        if (mass == null) return null;
+        int n = uShape.size();
+        if (mass.shape().dim(0) != n) {
+            throw new IllegalArgumentException("mass matrix: has shape " + mass.shape() + " but the state has " + n
+                    + " components (shape " + uShape + "); it must be [" + n + ", " + n + "]");
+        }
+        return mass.unsafeData();
+    }
 
     /**
      * f(u, p, t), checked: a null result or one whose shape differs from u's is an error that names

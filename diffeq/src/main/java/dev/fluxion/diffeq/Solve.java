@@ -31,6 +31,11 @@ public final class Solve {
         if (u0 == null) throw new IllegalArgumentException("the problem has no initial state");
         boolean spanAd = !span[0].isPrimal() || !span[1].isPrimal();
         OdeTerm term = prob.term();
+        if (term.mass() != null) {
+            term.checkMass(u0.shape());
+            if (!alg.acceptsMassMatrix()) throw OdeAlgorithm.noMassMatrix(alg);
+            if (spanAd) throw new UnsupportedOperationException("derivatives with respect to t0 or t1 of a problem with a mass matrix are not supported");
+        }
         Tensor d0 = null, d1 = null;
         if (spanAd) {
             d0 = span[0].minus(span[0].detach());

@@ -68,15 +68,17 @@ public final class SolveSpec {
         if (!u0.isConcrete() || !p.isConcrete()) {
             throw new ConcretizationException("a solve cannot be traced for compilation: its step sizes depend on values");
         }
+        double[] mass = term.checkMass(u0.shape());
         CompiledFunction cf = compiled();
         if (cf != null && u0.isPrimal() && p.isPrimal() && cf.implicitInputsArePlain()) {
             FlatStateOps ops = FlatStateOps.of(cf, p, u0.shape());
+            ops.userJacobian = term.jacobian();
             double[] x0 = u0.unsafeData();
-            return run(alg.stepper(ops), x0, ops.eval(x0, t0), ErrorNorm.of(options, u0));
+            return run(alg.stepper(ops, mass), x0, ops.eval(x0, t0), ErrorNorm.of(options, u0));
         }
         OdeFunction f = cf == null ? term::evaluate : (u, q, t) -> cf.apply(u, q, t);
-        TensorStateOps ops = new TensorStateOps(f, p, u0.shape());
-        OdeSolution sol = run(alg.stepper(ops), u0, ops.eval(u0, t0), ErrorNorm.of(options, u0));
+        TensorStateOps ops = new TensorStateOps(f, p, u0.shape(), term.jacobian());
+        OdeSolution sol = run(alg.stepper(ops, mass), u0, ops.eval(u0, t0), ErrorNorm.of(options, u0));
         if (sol.retcode().successful() || u0.isPrimal() && p.isPrimal()) return sol;
         return sol.withStates(FailedSolve.poison(sol.states(), u0, p));
     }

@@ -54,6 +54,17 @@ public interface StateOps<S> {
     /** The parameters f reads (for callbacks), or null on plans that have none (augmented systems). */
     default Tensor p() { return null; }
 
+    /**
+     * M·x for a constant matrix M [n·n] row-major (a mass matrix in a Rosenbrock stage), as a
+     * differentiable op on the tensor plan (derivatives of x flow through it).
+     */
+    default S multiply(double[] m, S x) {
+        Tensor xt = tensor(x);
+        int n = xt.size();
+        Tensor mt = Tensor.unsafeWrap(dev.fluxion.tensor.Shape.of(n, n), m);
+        return state(mt.matmul(xt.reshape(n)).reshape(xt.shape()));
+    }
+
     /** Evaluations of f so far. */
     int evaluations();
 

@@ -10,12 +10,19 @@ public final class TensorStateOps implements StateOps<Tensor> {
     private final OdeFunction f;
     private final Tensor p;
     private final Shape shape;
+    private final OdeJacobian userJacobian;
     private int evaluations;
 
     public TensorStateOps(OdeFunction f, Tensor p, Shape shape) {
+        this(f, p, shape, null);
+    }
+
+    /** With a user-supplied Jacobian (null: {@code AD.jacobian} over f). */
+    public TensorStateOps(OdeFunction f, Tensor p, Shape shape, OdeJacobian jacobian) {
         this.f = f;
         this.p = p;
         this.shape = shape;
+        this.userJacobian = jacobian;
     }
 
     @Override public Tensor eval(Tensor u, double t) {
@@ -78,6 +85,7 @@ public final class TensorStateOps implements StateOps<Tensor> {
         evaluations++;
         int n = shape.size();
         Tensor tt = Tensor.scalar(t);
+        if (userJacobian != null) return new TensorJacobian(OdeJacobian.checked(userJacobian.apply(u, p, tt), n, t), n, shape);
         Tensor j = AD.jacobian(x -> f.apply(x.reshape(shape), p, tt).reshape(n), u.reshape(n));
         return new TensorJacobian(j, n, shape);
     }

@@ -8,7 +8,7 @@ public final class Examples {
 
     public static void main(String[] argv) {
         if (argv.length == 0) {
-            System.out.println("examples: spiral, lotka-volterra, lv-fit, ude, lorenz, java-demo");
+            System.out.println("examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, java-demo");
             return;
         }
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
@@ -18,9 +18,10 @@ public final class Examples {
             case "lv-fit", "lotka-volterra-fit" -> LotkaVolterraFit.main(rest);
             case "ude" -> UniversalOde.main(rest);
             case "lorenz" -> LorenzBacksolve.main(rest);
+            case "rober", "robertson" -> Robertson.main(rest);
             case "java-demo", "java" -> JavaDemo.main(rest);
             default -> {
-                System.err.println("unknown example '" + argv[0] + "'; examples: spiral, lotka-volterra, lv-fit, ude, lorenz, java-demo");
+                System.err.println("unknown example '" + argv[0] + "'; examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, java-demo");
                 System.exit(2);
             }
         }

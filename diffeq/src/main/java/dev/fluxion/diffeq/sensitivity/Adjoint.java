@@ -47,6 +47,9 @@ final class Adjoint {
     /** The adjoint of spec's solve (primal u0 and p). */
     Adjoint(SolveSpec spec) {
         this.spec = spec;
+        if (spec.term().mass() != null) {
+            throw new UnsupportedOperationException("adjoint sensitivities of a problem with a mass matrix are not implemented yet; use ReverseTape");
+        }
         this.f = spec.term()::evaluate;
         this.cf = spec.compiled();
         this.alg = spec.alg();

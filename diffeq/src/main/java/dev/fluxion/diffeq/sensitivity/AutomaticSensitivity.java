@@ -17,6 +17,10 @@ import dev.fluxion.diffeq.events.EventCallback;
  * problems) while keeping memory bounded by the saved points rather than the steps. With event
  * callbacks ({@code events.EventCallback}) above the limit it is ReverseTape: the adjoints do not
  * differentiate through events yet.
+ *
+ * <p>Implicit methods (Rosenbrock) and problems with a mass matrix: {@link ForwardDuals} (its lanes
+ * ride on dual tensors through J and the LU solves) up to the same limit, {@link ReverseTape}
+ * above; the adjoints' backward systems have no Jacobian program yet.
  */
 public final class AutomaticSensitivity implements SensitivityAlgorithm.Default {
     /** Inputs (u0 and p elements) up to which forward duals are the default. */
@@ -32,6 +36,9 @@ public final class AutomaticSensitivity implements SensitivityAlgorithm.Default 
         // the adjoints do not differentiate through events yet: the tape does, above the forward limit
         boolean events = java.util.Arrays.stream(spec.options().callbacks()).anyMatch(c -> c instanceof EventCallback);
         if (events && inputs > FORWARD_LIMIT) return new ReverseTape();
+        // implicit methods and mass matrices: forward lanes on dual tensors, or the tape (the adjoints'
+        // backward systems have no Jacobian program yet)
+        if (spec.alg().implicit() || spec.term().mass() != null) return inputs <= FORWARD_LIMIT ? new ForwardDuals() : new ReverseTape();
         return defaultFor(inputs);
     }
 }

@@ -26,6 +26,7 @@ final class DualSolve {
 
     /** The solve of spec (primal u0 and p) with K lanes seeded by u0Lanes [K·n] and pLanes [K·np] (or null). */
     static Result run(SolveSpec spec, int k, double[] u0Lanes, double[] pLanes, boolean errorOnAll) {
+        if (needsTensorPlan(spec)) return runOnTensors(spec, k, u0Lanes, pLanes);
         Tensor u0t = spec.u0(), p = spec.p();
         Shape uShape = u0t.shape();
         int n = uShape.size();
@@ -50,11 +51,50 @@ final class DualSolve {
     }
 
     /**
+     * Whether the lanes must ride on dual tensors through the tensor plan rather than the flat lane
+     * plan: a method that needs Jacobians (Rosenbrock) or a mass matrix (the flat lane plan has no
+     * Jacobian program for its augmented state), or callbacks (they see states of the problem's
+     * shape, and an event's time carries its derivatives into the state: events.EventLocator).
+     */
+    static boolean needsTensorPlan(SolveSpec spec) {
+        return spec.alg().implicit() || spec.term().mass() != null || spec.options().callbacks().length > 0;
+    }
+
+    /**
+     * The lanes on dual tensors through the tensor plan (through J, the LU factorisation and every
+     * stage solve; through event location). Steps are steered by the primal values only, so the
+     * result is the exact derivative of the plain solve's discrete steps (ForwardSensitivity's error
+     * control on the lanes does not apply on this path).
+     */
+    private static Result runOnTensors(SolveSpec spec, int k, double[] u0Lanes, double[] pLanes) {
+        Tensor u0 = spec.u0(), p = spec.p();
+        int n = u0.size();
+        DualLevel level = new DualLevel(k);
+        try {
+            Tensor u0d = level.dual(u0, Tensor.of(u0.shape().prepend(k), u0Lanes));
+            Tensor pd = pLanes == null ? p : level.dual(p, Tensor.of(p.shape().prepend(k), pLanes));
+            OdeSolution sol = spec.withInputs(u0d, pd).integrate();
+            double[] ts = sol.t();
+            int nt = ts.length;
+            double[][] y = new double[nt][];
+            double[][][] lanes = new double[k][nt][];
+            for (int i = 0; i < nt; i++) {
+                Tensor ui = sol.states().get(i);
+                y[i] = level.primalOf(ui).toDoubleArray();
+                double[] tan = level.tangentOf(ui).toDoubleArray();   // [k, ...shape]
+                for (int l = 0; l < k; l++) lanes[l][i] = java.util.Arrays.copyOfRange(tan, l * n, (l + 1) * n);
+            }
+            return new Result(ts, y, lanes, sol.retcode(), sol.stats());
+        } finally {
+            level.close();
+        }
+    }
+
+    /**
      * The saved series and its Jacobian with respect to (u0, p): lanes seeded with the identity,
      * chunk of them per pass (all inputs in one pass up to 64 when chunk is 0).
      */
     static Pass jacobian(SolveSpec spec, int chunk, boolean errorOnAll) {
-        if (spec.options().callbacks().length > 0) return onTensorPlan(spec);
         int n = spec.u0().size(), np = spec.p().size(), total = n + np;
         int width = chunk > 0 ? chunk : Math.min(Math.max(total, 1), 64);
         double[][] jacobian = new double[total][];   // [input][nt·n]
@@ -85,39 +125,6 @@ final class DualSolve {
             if (total == 0) break;
         }
         return new JacobianPass(first, rc, jacobian, n, np);
-    }
-
-    /**
-     * With callbacks the lanes ride on dual tensors through the tensor plan: callbacks see states
-     * of the problem's shape (the flat plan's augmented [u, U] would not be), and an event's time
-     * carries its derivatives into the state (events.EventLocator). One pass, all inputs as lanes;
-     * step control reads primal values, as on the flat plan.
-     */
-    static Pass onTensorPlan(SolveSpec spec) {
-        Tensor u0 = spec.u0(), p = spec.p();
-        int n = u0.size(), np = p.size(), total = n + np, k = Math.max(total, 1);
-        double[] seedU = new double[k * n], seedP = new double[k * np];
-        for (int j = 0; j < n; j++) seedU[j * n + j] = 1.0;
-        for (int j = 0; j < np; j++) seedP[(n + j) * np + j] = 1.0;
-        DualLevel level = new DualLevel(k);
-        OdeSolution sol;
-        double[] tangents;
-        try {
-            Tensor ud = level.dual(u0, Tensor.unsafeWrap(u0.shape().prepend(k), seedU));
-            Tensor pd = level.dual(p, Tensor.unsafeWrap(p.shape().prepend(k), seedP));
-            sol = spec.withInputs(ud, pd).integrate();
-            tangents = level.tangentOf(sol.u()).toDoubleArray();   // [k, nt, ...]
-        } finally {
-            level.close();
-        }
-        double[] ts = sol.t();
-        int nt = ts.length;
-        double[][] y = new double[nt][];
-        for (int i = 0; i < nt; i++) y[i] = sol.u(i).primal().toDoubleArray();
-        double[][] jacobian = new double[total][];
-        for (int j = 0; j < total; j++) jacobian[j] = java.util.Arrays.copyOfRange(tangents, j * nt * n, (j + 1) * nt * n);
-        Result r = new Result(ts, y, new double[0][][], sol.retcode(), sol.stats());
-        return new JacobianPass(r, sol.retcode(), jacobian, n, np);
     }
 
     /** Jᵀ·cotangent from the Jacobian the forward pass kept. */

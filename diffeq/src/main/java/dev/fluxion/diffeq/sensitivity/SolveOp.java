@@ -78,8 +78,7 @@ final class SolveOp extends Op {
     @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
         int k = Lanes.count(t);
         if (k == 0) return null;
-        if (!in[0].isPrimal() || !in[1].isPrimal() || (t[0] != null && !t[0].isPrimal()) || (t[1] != null && !t[1].isPrimal())
-                || spec.options().callbacks().length > 0) {   // callbacks need states of the problem's shape: dual tensors
+        if (!in[0].isPrimal() || !in[1].isPrimal() || (t[0] != null && !t[0].isPrimal()) || (t[1] != null && !t[1].isPrimal())) {
             DualLevel level = new DualLevel(k);
             try {
                 Tensor ud = t[0] == null ? in[0] : level.dual(in[0], t[0]);
