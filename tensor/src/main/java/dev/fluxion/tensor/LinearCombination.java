@@ -142,6 +142,14 @@ public final class LinearCombination extends KernelOp {
         return idx;
     }
 
+    /** The nonzero coefficients in that order (a tableau row's live weights beside {@link #liveTerms}). */
+    public static double[] liveValues(double[] c) {
+        int[] idx = liveTerms(c);
+        double[] v = new double[idx.length];
+        for (int j = 0; j < idx.length; j++) v[j] = c[idx[j]];
+        return v;
+    }
+
     /** Sizes up to which the element-by-element order is used (other kernels summing in this op's order read it). */
     public static final int SMALL = 16;
 

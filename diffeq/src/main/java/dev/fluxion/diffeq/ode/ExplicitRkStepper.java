@@ -5,6 +5,7 @@ import dev.fluxion.diffeq.StateOps;
 import dev.fluxion.diffeq.Step;
 import dev.fluxion.diffeq.StepController;
 import dev.fluxion.diffeq.Stepper;
+import dev.fluxion.tensor.LinearCombination;
 
 /**
  * The one stepper of every explicit Runge–Kutta method: it reads a {@link ExplicitRkTableau}
@@ -45,17 +46,17 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         for (int i = 0; i < s; i++) {
             double[] row = new double[i];
             for (int j = 0; j < i; j++) row[j] = tab.a(i, j);
-            stageDeps[i] = nonzeroIndices(row);
-            stageA[i] = nonzeroValues(row);
+            stageDeps[i] = LinearCombination.liveTerms(row);
+            stageA[i] = LinearCombination.liveValues(row);
         }
         double[] b = new double[s];
         for (int j = 0; j < s; j++) b[j] = tab.b(j);
-        bDeps = nonzeroIndices(b);
-        bVals = nonzeroValues(b);
+        bDeps = LinearCombination.liveTerms(b);
+        bVals = LinearCombination.liveValues(b);
         double[] bt = new double[tab.adaptive() ? s : 0];
         for (int j = 0; j < bt.length; j++) bt[j] = tab.btilde(j);
-        errDeps = nonzeroIndices(bt);
-        errVals = nonzeroValues(bt);
+        errDeps = LinearCombination.liveTerms(bt);
+        errVals = LinearCombination.liveValues(bt);
         this.interp = tab.interpolant();
         boolean fnewFirst = false;
         if (interp != null && interp.extraStages() > 0 && interp.cExtra(0) == 1.0) {
@@ -68,8 +69,8 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         this.extraDeps = new int[e][];
         this.extraA = new double[e][];
         for (int r = 0; r < e; r++) {
-            extraDeps[r] = nonzeroIndices(interp.aExtraRow(r));
-            extraA[r] = nonzeroValues(interp.aExtraRow(r));
+            extraDeps[r] = LinearCombination.liveTerms(interp.aExtraRow(r));
+            extraA[r] = LinearCombination.liveValues(interp.aExtraRow(r));
         }
         int total = s + e;
         this.weightScratch = new double[total];
@@ -77,21 +78,6 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         this.errScratch = new double[errDeps.length][];
     }
 
-    private static int[] nonzeroIndices(double[] row) {
-        int nz = 0;
-        for (double x : row) if (x != 0.0) nz++;
-        int[] d = new int[nz];
-        for (int j = 0, m = 0; j < row.length; j++) if (row[j] != 0.0) d[m++] = j;
-        return d;
-    }
-
-    private static double[] nonzeroValues(double[] row) {
-        int nz = 0;
-        for (double x : row) if (x != 0.0) nz++;
-        double[] v = new double[nz];
-        for (int j = 0, m = 0; j < row.length; j++) if (row[j] != 0.0) v[m++] = row[j];
-        return v;
-    }
 
     @Override public int order() { return tab.order(); }
 

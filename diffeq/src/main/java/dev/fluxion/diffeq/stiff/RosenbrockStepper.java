@@ -51,37 +51,22 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
         for (int i = 0; i < s; i++) {
             double[] row = new double[i];
             for (int j = 0; j < i; j++) row[j] = tab.a(i, j);
-            aDeps[i] = nonzeroIndices(row);
-            aVals[i] = nonzeroValues(row);
+            aDeps[i] = LinearCombination.liveTerms(row);
+            aVals[i] = LinearCombination.liveValues(row);
         }
         double[] m = new double[s], e = new double[s];
         for (int j = 0; j < s; j++) {
             m[j] = tab.m(j);
             e[j] = tab.e(j);
         }
-        mDeps = nonzeroIndices(m);
-        mVals = nonzeroValues(m);
-        eDeps = nonzeroIndices(e);
-        eVals = nonzeroValues(e);
+        mDeps = LinearCombination.liveTerms(m);
+        mVals = LinearCombination.liveValues(m);
+        eDeps = LinearCombination.liveTerms(e);
+        eVals = LinearCombination.liveValues(e);
         denseScratch = new double[s + 2];
         errScratch = new double[eDeps.length][];
     }
 
-    private static int[] nonzeroIndices(double[] row) {
-        int nz = 0;
-        for (double x : row) if (x != 0.0) nz++;
-        int[] d = new int[nz];
-        for (int j = 0, q = 0; j < row.length; j++) if (row[j] != 0.0) d[q++] = j;
-        return d;
-    }
-
-    private static double[] nonzeroValues(double[] row) {
-        int nz = 0;
-        for (double x : row) if (x != 0.0) nz++;
-        double[] v = new double[nz];
-        for (int j = 0, q = 0; j < row.length; j++) if (row[j] != 0.0) v[q++] = row[j];
-        return v;
-    }
 
     @Override public int order() { return tab.order(); }
 
