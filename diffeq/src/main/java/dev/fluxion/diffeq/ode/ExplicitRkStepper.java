@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.ode;
 
+import dev.fluxion.diffeq.EmbeddedError;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.StateOps;
 import dev.fluxion.diffeq.Step;
@@ -24,8 +25,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     private final double[][] stageA;
     private final int[] bDeps;
     private final double[] bVals;
-    private final int[] errDeps;
-    private final double[] errVals;
+    private final EmbeddedError errorEstimate;
     private final RkInterpolant interp;
     private final boolean firstExtraIsFnew;
     private final int[][] extraDeps;      // nonzero coefficients of the interpolant's extra stages
@@ -33,8 +33,6 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     // Scratch reused across steps (one stepper per solve, one thread), primitive arrays only.
     private final double[] weightScratch;
     private final int[] allStages;        // 0, 1, ..., s + e − 1
-    private final double[][] errScratch;
-    private double[] errAcc = new double[0];
 
     public ExplicitRkStepper(ExplicitRkTableau tab, StateOps<S> ops, StepController controller) {
         this.tab = tab;
@@ -55,8 +53,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         bVals = LinearCombination.liveValues(b);
         double[] bt = new double[tab.adaptive() ? s : 0];
         for (int j = 0; j < bt.length; j++) bt[j] = tab.btilde(j);
-        errDeps = LinearCombination.liveTerms(bt);
-        errVals = LinearCombination.liveValues(bt);
+        errorEstimate = new EmbeddedError(bt);
         this.interp = tab.interpolant();
         boolean fnewFirst = false;
         if (interp != null && interp.extraStages() > 0 && interp.cExtra(0) == 1.0) {
@@ -75,7 +72,6 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         int total = s + e;
         this.weightScratch = new double[total];
         this.allStages = java.util.stream.IntStream.range(0, total).toArray();
-        this.errScratch = new double[errDeps.length][];
     }
 
 
@@ -117,18 +113,8 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
             k[s - 1] = fnew;
         }
         double err = 0.0;
-        if (tab.adaptive()) err = error(u, unew, k, h, norm);
+        if (tab.adaptive()) err = errorEstimate.of(ops, norm, h, k, u, unew);   // h Σ btilde_i k_i
         return new Step<>(t, h, u, fu, unew, fnew, err, new RkStages<>(k));
-    }
-
-    /** The embedded error estimate h Σ btilde_i k_i, weighted by the solve's norm; primal values only. */
-    private double error(S u, S unew, S[] k, double h, ErrorNorm norm) {
-        int n = ops.normLength();
-        if (n == 0) return 0.0;
-        double[][] kd = errScratch;   // a handful of reference stores per step; the norm reads plain arrays
-        for (int m = 0; m < errDeps.length; m++) kd[m] = ops.values(k[errDeps[m]]);
-        if (errAcc.length < n && n > dev.fluxion.tensor.LinearCombination.SMALL) errAcc = new double[n];
-        return norm.ofSum(h, errVals, kd, errDeps.length, ops.values(u), ops.values(unew), n, errAcc);
     }
 
     @Override public boolean interpolationNeedsFnew() {

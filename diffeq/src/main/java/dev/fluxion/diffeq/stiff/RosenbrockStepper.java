@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.stiff;
 
+import dev.fluxion.diffeq.EmbeddedError;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.Factorization;
 import dev.fluxion.diffeq.Jacobian;
@@ -17,7 +18,7 @@ import dev.fluxion.tensor.Tensor;
  * tape J carries the solve's derivatives), kept for a retry from the same point after a
  * rejection; factors W = M/(γh) − J once; and solves once per stage. A singular W rejects the
  * step (state and error NaN: an adaptive controller shrinks h hard, a fixed step ends UNSTABLE). The error estimate goes through
- * {@link ErrorNorm#ofSum} on primal values only.
+ * {@link EmbeddedError} on primal values only.
  */
 public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>> {
     private final RosenbrockTableau tab;
@@ -28,11 +29,10 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
     private final int s;
     private final int[][] aDeps;
     private final double[][] aVals;
-    private final int[] mDeps, eDeps;
-    private final double[] mVals, eVals;
+    private final int[] mDeps;
+    private final double[] mVals;
+    private final EmbeddedError errorEstimate;
     private final double[] denseScratch;
-    private final double[][] errScratch;
-    private double[] errAcc = new double[0];
     // J and ∂f/∂t at the last point stepped from: a rejected step retries from the same (u, t)
     private S lastU;
     private double lastT;
@@ -61,10 +61,8 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
         }
         mDeps = LinearCombination.liveTerms(m);
         mVals = LinearCombination.liveValues(m);
-        eDeps = LinearCombination.liveTerms(e);
-        eVals = LinearCombination.liveValues(e);
+        errorEstimate = new EmbeddedError(e);
         denseScratch = new double[s + 2];
-        errScratch = new double[eDeps.length][];
     }
 
 
@@ -120,7 +118,8 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
             k[i] = w.solve(stageRhs(i, f, k, dT, h));
         }
         if (unew == null) unew = ops.rkSum(u, 1.0, mVals, mDeps, k, false);
-        return new Step<>(t, h, u, fu, unew, fnew, error(u, unew, k, norm), new RosenbrockCache<>(k));
+        return new Step<>(t, h, u, fu, unew, fnew, errorEstimate.of(ops, norm, 1.0, k, u, unew),   // Σ e_j k_j: the stages are increments, no factor h
+                new RosenbrockCache<>(k));
     }
 
     /** Σ_{j≤i} φ_ij F_j + h d_i ∂f/∂t + M Σ_{j<i} (C_ij/h) k_j as one combination (two and a product with M). */
@@ -164,16 +163,6 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
             }
         }
         return terms == 1 && c[0] == 1.0 ? xs[0] : ops.combine(c, xs);
-    }
-
-    /** The estimate Σ e_j k_j (the stages are increments: no factor h), weighted by the solve's norm; primal values only. */
-    private double error(S u, S unew, S[] k, ErrorNorm norm) {
-        int n = ops.normLength();
-        if (n == 0) return 0.0;
-        double[][] kd = errScratch;
-        for (int q = 0; q < eDeps.length; q++) kd[q] = ops.values(k[eDeps[q]]);
-        if (errAcc.length < n && n > LinearCombination.SMALL) errAcc = new double[n];
-        return norm.ofSum(1.0, eVals, kd, eDeps.length, ops.values(u), ops.values(unew), n, errAcc);
     }
 
     @Override public boolean interpolationNeedsFnew() { return false; }
