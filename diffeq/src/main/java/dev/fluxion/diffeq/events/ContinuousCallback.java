@@ -2,7 +2,6 @@ package dev.fluxion.diffeq.events;
 
 import dev.fluxion.diffeq.Callback;
 import dev.fluxion.diffeq.ReturnCode;
-import dev.fluxion.tensor.Tensor;
 
 /**
  * An event where a scalar condition g(u, p, t) crosses zero (DifferentialEquations.jl's
@@ -13,13 +12,15 @@ import dev.fluxion.tensor.Tensor;
  *
  * <p>ReverseTape and ForwardDuals differentiate through the event: t* depends on u0 and p by the
  * implicit function theorem, and the state and time the affect sees carry that dependence (see
- * {@link EventLocator}). The continuous adjoints refuse solves with event callbacks for now.
+ * {@link EventLocator}). The continuous adjoints jump at t* (the affect's VJP and the saltation
+ * term; see {@code sensitivity.EventJump}).
  */
 public final class ContinuousCallback implements EventCallback {
     private final EventFunction condition, affect;
     private final Direction direction;
     private final boolean terminates;
     private final String name;
+    private final EventLog log;
 
     /** An event at every crossing of condition (both directions), changing the state by affect. */
     public ContinuousCallback(EventFunction condition, EventFunction affect) {
@@ -28,11 +29,12 @@ public final class ContinuousCallback implements EventCallback {
 
     /** An event at the crossings of condition in direction, changing the state by affect. */
     public ContinuousCallback(EventFunction condition, EventFunction affect, Direction direction) {
-        this(condition, affect, direction, false, "ContinuousCallback");
+        this(condition, affect, direction, false, "ContinuousCallback", null);
         if (affect == null) throw new IllegalArgumentException("ContinuousCallback: the affect is null (use ContinuousCallback.terminating for an event that ends the solve)");
     }
 
-    private ContinuousCallback(EventFunction condition, EventFunction affect, Direction direction, boolean terminates, String name) {
+    private ContinuousCallback(EventFunction condition, EventFunction affect, Direction direction, boolean terminates, String name,
+                               EventLog log) {
         if (condition == null) throw new IllegalArgumentException("ContinuousCallback: the condition is null");
         if (direction == null) throw new IllegalArgumentException("ContinuousCallback: the direction is null");
         this.condition = condition;
@@ -40,6 +42,7 @@ public final class ContinuousCallback implements EventCallback {
         this.direction = direction;
         this.terminates = terminates;
         this.name = name;
+        this.log = log;
     }
 
     /** An event that ends the solve at the first crossing with {@link ReturnCode#TERMINATED}; the state there is saved last. */
@@ -49,14 +52,18 @@ public final class ContinuousCallback implements EventCallback {
 
     /** A terminating event at the first crossing in direction. */
     public static ContinuousCallback terminating(EventFunction condition, Direction direction) {
-        return new ContinuousCallback(condition, null, direction, true, "ContinuousCallback");
+        return new ContinuousCallback(condition, null, direction, true, "ContinuousCallback", null);
     }
 
     /** The same callback, also ending the solve after its affect. */
-    public ContinuousCallback thenTerminate() { return new ContinuousCallback(condition, affect, direction, true, name); }
+    public ContinuousCallback thenTerminate() { return new ContinuousCallback(condition, affect, direction, true, name, log); }
 
     /** The same callback under a name (errors name it). */
-    public ContinuousCallback named(String name) { return new ContinuousCallback(condition, affect, direction, terminates, name); }
+    public ContinuousCallback named(String name) { return new ContinuousCallback(condition, affect, direction, terminates, name, log); }
+
+    @Override public ContinuousCallback recordingInto(EventLog log) {
+        return new ContinuousCallback(condition, affect, direction, terminates, name, log);
+    }
 
     public Direction direction() { return direction; }
 
@@ -70,13 +77,6 @@ public final class ContinuousCallback implements EventCallback {
     @Override public void afterStep(dev.fluxion.diffeq.IntegratorState integrator) {}
 
     @Override public Callback forSolve() {
-        return new EventLocator(name, condition, direction, true, (s, i, uStar, tStar) -> {
-            if (affect != null) {
-                Tensor next = affect.apply(uStar, s.p(), tStar);
-                if (next == null) throw new IllegalArgumentException("the affect returned null");
-                s.setU(next);
-            }
-            if (terminates) s.terminate();
-        });
+        return new EventLocator(name, condition, direction, true, i -> affect, terminates, log);
     }
 }

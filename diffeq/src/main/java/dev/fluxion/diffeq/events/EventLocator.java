@@ -14,10 +14,11 @@ import dev.fluxion.tensor.Tensor;
  * {@value #SAMPLES} − 1 interior points (a crossing and a crossing back inside one step are both
  * seen) and at its end; the first sign change in an admitted direction is refined by the Illinois
  * method to adjacent floating-point numbers, and the event time is the side after the crossing.
- * A condition that is exactly zero at the step's start (an event at t0, or one just handled) takes
- * its sign from a point 1/100 into the step (DifferentialEquations.jl's repeat nudge), so the
- * event is not found again, but a condition that moves away and comes back is. A condition that
- * touches zero without changing sign is no event.
+ * A condition that is exactly zero at the step's start (an event at t0, or one just handled and
+ * not moved back before its crossing by the affect) takes its sign from a point 1/100 into the
+ * step (DifferentialEquations.jl's repeat nudge), so the event is not found again, but a condition
+ * that moves away and comes back is. A condition that touches zero without changing sign is no
+ * event.
  *
  * <p><b>Derivatives</b>: when the state or p carry derivatives (a reverse tape, dual lanes), one
  * Newton correction in tensor ops at the converged root, t* = t*₀ − (g − value(g))/ġ with ġ =
@@ -35,27 +36,34 @@ final class EventLocator implements Callback {
     static final int SAMPLES = 4;
     private static final double NUDGE = 0.01;
 
-    /** What the owning callback does at its event: the state and time there carry the event time's derivatives. */
-    interface Handler {
-        void handle(IntegratorState s, int index, Tensor uStar, Tensor tStar);
+    /** The owning callback's affect when condition component {@code index} crossed (null: the event only terminates). */
+    interface Affects {
+        EventFunction at(int index);
     }
 
     private final String name;
     private final EventFunction condition;
     private final Direction direction;
     private final boolean scalar;
-    private final Handler handler;
+    private final Affects affects;
+    private final boolean terminates;
+    private final EventLog log;
 
     private double lastEventTime = Double.NaN;
     private int lastIndex = -1;
+    private double lastSignBefore;   // the sign of the last event's condition before its crossing
     private int pending = -1;
+    private double pendingSignBefore;
 
-    EventLocator(String name, EventFunction condition, Direction direction, boolean scalar, Handler handler) {
+    EventLocator(String name, EventFunction condition, Direction direction, boolean scalar, Affects affects, boolean terminates,
+                 EventLog log) {
         this.name = name;
         this.condition = condition;
         this.direction = direction;
         this.scalar = scalar;
-        this.handler = handler;
+        this.affects = affects;
+        this.terminates = terminates;
+        this.log = log;
     }
 
     @Override public String toString() { return name; }
@@ -101,7 +109,10 @@ final class EventLocator implements Callback {
         for (int i = 0; i < m; i++) {
             if (gs[SAMPLES].length != m || gs[1].length != m) throw new IllegalArgumentException("the condition changed its size during the solve");
             double tl = a, gl = ga[i];
-            if (gl == 0 || (a == lastEventTime && i == lastIndex)) {
+            // Right after an event the condition sits at its root, on either side by rounding: take
+            // its sign a little into the step, unless the affect moved the state back before the
+            // crossing (a jump process redrawing its threshold), where a new crossing may come at once.
+            if (gl == 0 || (a == lastEventTime && i == lastIndex && Math.signum(gl) != lastSignBefore)) {
                 if (nudged == null) nudged = g(primalState(s, tn), p, tn);
                 tl = tn;
                 gl = nudged[i];
@@ -120,6 +131,7 @@ final class EventLocator implements Callback {
                     if (Double.isNaN(best) || (b > a ? root < best : root > best)) {
                         best = root;
                         pending = i;
+                        pendingSignBefore = Math.signum(gl);
                     }
                     break;
                 }
@@ -177,12 +189,22 @@ final class EventLocator implements Callback {
         }
         lastEventTime = tau;
         lastIndex = i;
-        handler.handle(s, i, uStar, tStar);
-        Tensor next = s.u();
-        if (delta != null && next != uStar) {
-            // The solve goes on from the number t*₀, not from t*(θ): the state it continues from is
-            // the new trajectory's value at t*₀, u⁺ − f(u⁺)·(t* − t*₀) (the saltation term).
-            s.setU(next.minus(s.du().times(delta)));
+        lastSignBefore = pendingSignBefore;
+        EventFunction affect = affects.at(i);
+        if (affect != null) {
+            Tensor next = affect.apply(uStar, p, tStar);
+            if (next == null) throw new IllegalArgumentException("the affect returned null");
+            s.setU(next);
+            if (delta != null) {
+                // The solve goes on from the number t*₀, not from t*(θ): the state it continues from is
+                // the new trajectory's value at t*₀, u⁺ − f(u⁺)·(t* − t*₀) (the saltation term).
+                s.setU(next.minus(s.du().times(delta)));
+            }
+        }
+        if (terminates) s.terminate();
+        if (log != null) {
+            log.add(new EventRecord(name, tau, u0.primal().toDoubleArray(), s.u().primal().toDoubleArray(), condition, i,
+                    affect, terminates));
         }
     }
 

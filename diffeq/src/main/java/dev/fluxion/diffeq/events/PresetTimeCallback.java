@@ -15,21 +15,25 @@ public final class PresetTimeCallback implements EventCallback {
     private final double[] times;
     private final EventFunction affect;
     private final String name;
+    private final EventLog log;
 
     public PresetTimeCallback(double[] times, EventFunction affect) {
-        this(times, affect, "PresetTimeCallback");
+        this(times, affect, "PresetTimeCallback", null);
     }
 
-    private PresetTimeCallback(double[] times, EventFunction affect, String name) {
+    private PresetTimeCallback(double[] times, EventFunction affect, String name, EventLog log) {
         if (times == null || affect == null) throw new IllegalArgumentException("PresetTimeCallback needs times and an affect");
         for (double x : times) if (!Double.isFinite(x)) throw new IllegalArgumentException("PresetTimeCallback: time " + x + " is not finite");
         this.times = times.clone();
         Arrays.sort(this.times);
         this.affect = affect;
         this.name = name;
+        this.log = log;
     }
 
-    public PresetTimeCallback named(String name) { return new PresetTimeCallback(times, affect, name); }
+    public PresetTimeCallback named(String name) { return new PresetTimeCallback(times, affect, name, log); }
+
+    @Override public PresetTimeCallback recordingInto(EventLog log) { return new PresetTimeCallback(times, affect, name, log); }
 
     public double[] times() { return times.clone(); }
 
@@ -41,8 +45,10 @@ public final class PresetTimeCallback implements EventCallback {
 
     @Override public void afterStep(IntegratorState s) {
         if (Arrays.binarySearch(times, s.t()) < 0) return;
+        double[] before = log == null ? null : s.u().primal().toDoubleArray();
         Tensor next = affect.apply(s.u(), s.p(), Tensor.scalar(s.t()));
         if (next == null) throw new IllegalArgumentException("the affect returned null");
         s.setU(next);
+        if (log != null) log.add(new EventRecord(name, s.t(), before, s.u().primal().toDoubleArray(), null, 0, affect, false));
     }
 }

@@ -2,7 +2,6 @@ package dev.fluxion.diffeq.events;
 
 import dev.fluxion.diffeq.Callback;
 import dev.fluxion.diffeq.IntegratorState;
-import dev.fluxion.tensor.Tensor;
 
 /**
  * Several event conditions in one callback (DifferentialEquations.jl's VectorContinuousCallback):
@@ -16,16 +15,18 @@ public final class VectorContinuousCallback implements EventCallback {
     private final Direction direction;
     private final boolean terminates;
     private final String name;
+    private final EventLog log;
 
     public VectorContinuousCallback(EventFunction condition, VectorAffect affect) {
         this(condition, affect, Direction.BOTH);
     }
 
     public VectorContinuousCallback(EventFunction condition, VectorAffect affect, Direction direction) {
-        this(condition, affect, direction, false, "VectorContinuousCallback");
+        this(condition, affect, direction, false, "VectorContinuousCallback", null);
     }
 
-    private VectorContinuousCallback(EventFunction condition, VectorAffect affect, Direction direction, boolean terminates, String name) {
+    private VectorContinuousCallback(EventFunction condition, VectorAffect affect, Direction direction, boolean terminates, String name,
+                                     EventLog log) {
         if (condition == null || affect == null || direction == null) {
             throw new IllegalArgumentException("VectorContinuousCallback needs a condition, an affect and a direction");
         }
@@ -34,12 +35,17 @@ public final class VectorContinuousCallback implements EventCallback {
         this.direction = direction;
         this.terminates = terminates;
         this.name = name;
+        this.log = log;
     }
 
     /** The same callback, also ending the solve after its affect. */
-    public VectorContinuousCallback thenTerminate() { return new VectorContinuousCallback(condition, affect, direction, true, name); }
+    public VectorContinuousCallback thenTerminate() { return new VectorContinuousCallback(condition, affect, direction, true, name, log); }
 
-    public VectorContinuousCallback named(String name) { return new VectorContinuousCallback(condition, affect, direction, terminates, name); }
+    public VectorContinuousCallback named(String name) { return new VectorContinuousCallback(condition, affect, direction, terminates, name, log); }
+
+    @Override public VectorContinuousCallback recordingInto(EventLog log) {
+        return new VectorContinuousCallback(condition, affect, direction, terminates, name, log);
+    }
 
     @Override public String name() { return name; }
 
@@ -48,11 +54,6 @@ public final class VectorContinuousCallback implements EventCallback {
     @Override public void afterStep(IntegratorState integrator) {}
 
     @Override public Callback forSolve() {
-        return new EventLocator(name, condition, direction, false, (s, i, uStar, tStar) -> {
-            Tensor next = affect.apply(uStar, s.p(), tStar, i);
-            if (next == null) throw new IllegalArgumentException("the affect returned null");
-            s.setU(next);
-            if (terminates) s.terminate();
-        });
+        return new EventLocator(name, condition, direction, false, i -> (u, p, t) -> affect.apply(u, p, t, i), terminates, log);
     }
 }

@@ -13,10 +13,12 @@ import dev.fluxion.diffeq.Solve;
 import dev.fluxion.diffeq.SolveOptions;
 import dev.fluxion.diffeq.SolveSpec;
 import dev.fluxion.diffeq.Step;
+import dev.fluxion.diffeq.events.EventRecord;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The backward passes of the adjoint methods (Pontryagin; Cao, Li, Petzold & Serban 2003; Chen et
@@ -24,7 +26,8 @@ import java.util.Arrays;
  * u(τ_k) is c_k, the adjoint λ solves λ' = −(∂f/∂u)ᵀλ backwards from the last saved time with a
  * jump λ += c_k at every saved time, and the parameter gradient is μ = ∫ λᵀ ∂f/∂p dt over
  * [t0, τ_last]; then dL/du0 = λ(t0), dL/dp = μ. Every backward solve uses the forward method and
- * tolerances, on flat arrays, with f's compiled VJP program.
+ * tolerances, on flat arrays, with f's compiled VJP program. At each event of the forward solve
+ * λ and μ jump ({@link EventJump}); {@link AdjointSweep} orders the pieces, cotangents and jumps.
  */
 final class Adjoint {
     private final SolveSpec spec;
@@ -44,8 +47,15 @@ final class Adjoint {
     /** Each segment starts with the step the previous one ended with (no initial-step probing). */
     private double backwardDt = Double.NaN, resolveDt = Double.NaN;
 
-    /** The adjoint of spec's solve (primal u0 and p). */
-    Adjoint(SolveSpec spec) {
+    /** The events of the forward solve, in order (its event callbacks recorded them). */
+    private final List<EventRecord> events;
+
+    /** The adjoint of spec's solve (primal u0 and p) with no events. */
+    Adjoint(SolveSpec spec) { this(spec, List.of()); }
+
+    /** The adjoint of spec's solve (primal u0 and p), whose forward solve handled events. */
+    Adjoint(SolveSpec spec, List<EventRecord> events) {
+        this.events = events;
         this.spec = spec;
         if (spec.term().mass() != null) {
             throw new UnsupportedOperationException("adjoint sensitivities of a problem with a mass matrix are not implemented yet; use ReverseTape");
@@ -71,30 +81,16 @@ final class Adjoint {
 
     int backwardSteps() { return backwardSteps; }
 
-    /** A segment's work: integrate from tCur back to tPrev, updating the adjoint state in place. */
-    private interface Segment {
-        void run(int k, double tCur, double tPrev);
-    }
-
     private double[] lambda;
     private double[] mu;
 
-    /** The jump-and-integrate loop shared by every method; returns {dL/du0, dL/dp}. */
-    private double[][] sweep(double[] ts, double[][] ct, Segment segment) {
+    /** The jump-and-integrate loop shared by every method ({@link AdjointSweep}); returns {dL/du0, dL/dp}. */
+    private double[][] sweep(double[] ts, double[][] ys, double[][] ct, double[] u0, AdjointSweep.Piece piece) {
         lambda = new double[n];
         mu = new double[np];
-        int m = ts.length;
-        if (m == 0) return new double[][] {lambda, mu};
-        add(lambda, ct[m - 1]);
-        double tCur = ts[m - 1];
-        for (int k = m - 1; k >= 0; k--) {
-            double tPrev = k > 0 ? ts[k - 1] : t0;
-            if (tPrev != tCur) segment.run(k, tCur, tPrev);
-            if (!retcode.successful()) return nan();
-            if (k > 0) add(lambda, ct[k - 1]);
-            tCur = tPrev;
-        }
-        return new double[][] {lambda, mu};
+        AdjointSweep.run(ts, ys, ct, t0, u0, Math.signum(spec.t1() - t0), events, lambda, piece,
+                (r, cMinus) -> EventJump.apply(spec.term(), p, uShape, r, lambda, mu, cMinus), retcode::successful);
+        return retcode.successful() ? new double[][] {lambda, mu} : nan();
     }
 
     private double[][] nan() {
@@ -102,10 +98,6 @@ final class Adjoint {
         Arrays.fill(a, Double.NaN);
         Arrays.fill(b, Double.NaN);
         return new double[][] {a, b};
-    }
-
-    private static void add(double[] acc, double[] x) {
-        for (int i = 0; i < acc.length; i++) acc[i] += x[i];
     }
 
     /**
@@ -130,7 +122,8 @@ final class Adjoint {
 
     /** A forward re-solve of [a, b] from u(a) with dense output (a checkpoint interval). */
     private DenseOutput<?, ?> resolve(double[] ua, double a, double b) {
-        SolveOptions opts = o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null);
+        // no callbacks: the sweep's pieces end at the forward solve's events, which it handles itself
+        SolveOptions opts = o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null).callback();
         if (Double.isFinite(resolveDt)) opts = opts.dt(Math.min(Math.abs(resolveDt), Math.abs(b - a)));
         OdeSolution sol = spec.withInputs(Tensor.unsafeWrap(uShape, ua.clone()), p).withSpan(a, b).withOptions(opts).integrate();
         if (!sol.retcode().successful()) retcode = sol.retcode();
@@ -142,17 +135,17 @@ final class Adjoint {
      * λ' = −(∂f/∂u)ᵀλ and μ' = −(∂f/∂p)ᵀλ on x = [λ, μ], u(t) from a dense output. The VJP is
      * linear in its cotangent, so it is taken of −λ and written straight into the derivative.
      */
-    private FlatRhs lambdaMu(DenseOutput<?, ?> u) {
+    private FlatRhs lambdaMu(PieceStates u) {
         double[] negLambda = new double[n];
         return (x, t) -> {
             for (int i = 0; i < n; i++) negLambda[i] = -x[i];
             double[] d = new double[n + np];
-            vjp.eval(u.valuesAt(t), t, negLambda, null, 0, d, 0, d, n);
+            vjp.eval(u.at(t), t, negLambda, null, 0, d, 0, d, n);
             return d;
         };
     }
 
-    private void integrateLambdaMu(DenseOutput<?, ?> u, double tCur, double tPrev) {
+    private void integrateLambdaMu(PieceStates u, double tCur, double tPrev) {
         double[] x = new double[n + np];
         System.arraycopy(lambda, 0, x, 0, n);
         System.arraycopy(mu, 0, x, n, np);
@@ -168,16 +161,20 @@ final class Adjoint {
      * start with dense output, then the adjoint crosses it. Without: the forward dense output.
      */
     double[][] interpolating(double[] ts, double[][] ys, double[][] ct, double[] u0, DenseOutput<?, ?> dense) {
-        return sweep(ts, ct, (k, tCur, tPrev) -> {
-            DenseOutput<?, ?> u = dense != null ? dense : resolve(k > 0 ? ys[k - 1] : u0, tPrev, tCur);
-            if (retcode.successful()) integrateLambdaMu(u, tCur, tPrev);
+        return sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
+            DenseOutput<?, ?> u = dense != null ? dense : resolve(uLower, tPrev, tCur);
+            if (retcode.successful()) integrateLambdaMu(new PieceStates(u, tPrev, uLower, tCur, uUpper), tCur, tPrev);
         });
     }
 
     // ------------------------------------------------------------------ BacksolveAdjoint
 
-    /** u reconstructed backwards with the adjoint: x = [u, λ, μ]; reset to the saved state at every saved time if checkpointing. */
-    double[][] backsolve(double[] ts, double[][] ys, double[][] ct, boolean checkpointing, double[] reconstructed) {
+    /**
+     * u reconstructed backwards with the adjoint: x = [u, λ, μ]; reset to the saved state at every
+     * saved time if checkpointing, and to the state before the jump at every event (an affect need
+     * not be invertible).
+     */
+    double[][] backsolve(double[] ts, double[][] ys, double[][] ct, double[] u0, boolean checkpointing, double[] reconstructed) {
         double[] u = ys.length == 0 ? new double[n] : ys[ys.length - 1].clone();
         double[] uu = new double[n], negLambda = new double[n];
         FlatRhs rhs = (x, t) -> {
@@ -187,8 +184,8 @@ final class Adjoint {
             vjp.eval(uu, t, negLambda, d, 0, d, n, d, 2 * n);
             return d;
         };
-        double[][] g = sweep(ts, ct, (k, tCur, tPrev) -> {
-            if (checkpointing) System.arraycopy(ys[k], 0, u, 0, n);
+        double[][] g = sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
+            if (checkpointing || eventAtUpper) System.arraycopy(uUpper, 0, u, 0, n);
             double[] x = new double[2 * n + np];
             System.arraycopy(u, 0, x, 0, n);
             System.arraycopy(lambda, 0, x, n, n);
@@ -205,23 +202,25 @@ final class Adjoint {
     // ------------------------------------------------------------------ QuadratureAdjoint
 
     /** λ alone backwards (dense), then μ = ∫ λᵀ ∂f/∂p dt by adaptive Gauss–Kronrod over the λ steps. */
-    double[][] quadrature(double[] ts, double[][] ct, DenseOutput<?, ?> dense, double qAtol, double qRtol) {
+    double[][] quadrature(double[] ts, double[][] ys, double[][] ct, double[] u0, DenseOutput<?, ?> dense, double qAtol, double qRtol) {
         double[] gu = new double[n];
+        PieceStates[] states = {PieceStates.of(dense)};
         VjpEvaluator lambdaOnly = new VjpEvaluator(f, cf, p, uShape, true, false);
         VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
         FlatRhs rhs = (x, t) -> {
-            lambdaOnly.eval(dense.valuesAt(t), t, x, null, gu, null);
+            lambdaOnly.eval(states[0].at(t), t, x, null, gu, null);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) d[i] = -gu[i];
             return d;
         };
-        return sweep(ts, ct, (k, tCur, tPrev) -> {
+        return sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
+            states[0] = new PieceStates(dense, tPrev, uLower, tCur, uUpper);
             OdeSolution lam = solveBackward(rhs, lambda.clone(), n, tCur, tPrev, true);
             if (!retcode.successful()) return;
             DenseOutput<?, ?> l = lam.denseOutput();
             GaussKronrod.Integrand integrand = t -> {
                 double[] out = new double[np];
-                paramsOnly.eval(dense.valuesAt(t), t, l.valuesAt(t), null, null, out);
+                paramsOnly.eval(states[0].at(t), t, l.valuesAt(t), null, null, out);
                 return out;
             };
             double atol = Math.min(qAtol, backward.atol()), rtol = Math.min(qRtol, backward.rtol());

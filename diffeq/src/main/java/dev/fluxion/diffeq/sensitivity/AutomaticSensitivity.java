@@ -2,7 +2,6 @@ package dev.fluxion.diffeq.sensitivity;
 
 import dev.fluxion.diffeq.SensitivityAlgorithm;
 import dev.fluxion.diffeq.SolveSpec;
-import dev.fluxion.diffeq.events.EventCallback;
 
 /**
  * The method used when {@code SolveOptions.sensealg} names none: {@link ForwardDuals} for up to
@@ -14,9 +13,8 @@ import dev.fluxion.diffeq.events.EventCallback;
  * GaussAdjoint (the adjoint with the parameter integral by Gauss quadrature along the backward
  * solve); Fluxion has no GaussAdjoint yet, and of its adjoints the checkpointed
  * InterpolatingAdjoint is the one that is stable where backsolve is not (chaotic and stiff
- * problems) while keeping memory bounded by the saved points rather than the steps. With event
- * callbacks ({@code events.EventCallback}) above the limit it is ReverseTape: the adjoints do not
- * differentiate through events yet.
+ * problems) while keeping memory bounded by the saved points rather than the steps. Event
+ * callbacks change nothing: every method differentiates through events (the adjoints jump there).
  *
  * <p>Implicit methods (Rosenbrock) and problems with a mass matrix: {@link ForwardDuals} (its lanes
  * ride on dual tensors through J and the LU solves) up to the same limit, {@link ReverseTape}
@@ -33,9 +31,6 @@ public final class AutomaticSensitivity implements SensitivityAlgorithm.Default 
 
     @Override public SensitivityAlgorithm choose(SolveSpec spec) {
         int inputs = spec.u0().size() + spec.p().size();
-        // the adjoints do not differentiate through events yet: the tape does, above the forward limit
-        boolean events = java.util.Arrays.stream(spec.options().callbacks()).anyMatch(c -> c instanceof EventCallback);
-        if (events && inputs > FORWARD_LIMIT) return new ReverseTape();
         // implicit methods and mass matrices: forward lanes on dual tensors, or the tape (the adjoints'
         // backward systems have no Jacobian program yet)
         if (spec.alg().implicit() || spec.term().mass() != null) return inputs <= FORWARD_LIMIT ? new ForwardDuals() : new ReverseTape();

@@ -40,7 +40,7 @@ public final class BacksolveAdjoint extends ContinuousAdjoint {
     @Override boolean keepsForwardDense() { return false; }
 
     @Override double[][] backward(Adjoint adjoint, ForwardPass f, double[][] rows) {
-        return adjoint.backsolve(f.ts, f.ys, rows, checkpointing, null);
+        return adjoint.backsolve(f.ts, f.ys, rows, f.u0, checkpointing, null);
     }
 
     @Override public String name() { return "BacksolveAdjoint"; }

@@ -3,7 +3,9 @@ package dev.fluxion.diffeq.sensitivity;
 import dev.fluxion.diffeq.DenseOutput;
 import dev.fluxion.diffeq.OdeSolution;
 import dev.fluxion.diffeq.SolveSpec;
-import dev.fluxion.diffeq.events.EventCallback;
+import dev.fluxion.diffeq.events.EventRecord;
+
+import java.util.List;
 
 /**
  * The adjoint methods: a plain forward solve (keeping its dense output when the backward pass
@@ -26,21 +28,16 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
             throw new IllegalArgumentException(name() + " integrates a continuous adjoint with adaptive steps, which does not "
                     + "match a fixed-step forward solve's discrete derivative; use ReverseTape or ForwardDuals for fixed-step solves");
         }
-        for (var c : o.callbacks()) {
-            if (c instanceof EventCallback e) {
-                throw new IllegalArgumentException(name() + " cannot differentiate through the event callback " + e.name()
-                        + " yet (the adjoint's jump at an event is not implemented); use ReverseTape or ForwardDuals");
-            }
-        }
     }
 
     @Override final Pass forward(SolveSpec plain) {
         boolean keep = keepsForwardDense();
-        OdeSolution sol = plain.withOptions(plain.options().dense(keep)).integrate();
+        EventRecording rec = new EventRecording(plain.options());
+        OdeSolution sol = plain.withOptions(rec.options().dense(keep)).integrate();
         double[] ts = sol.t();
         double[][] ys = new double[ts.length][];
         for (int i = 0; i < ts.length; i++) ys[i] = sol.u(i).unsafeData().clone();
-        return new ForwardPass(plain, sol, ts, ys, keep ? sol.denseOutput() : null, this);
+        return new ForwardPass(plain, sol, ts, ys, keep ? sol.denseOutput() : null, this, rec.events());
     }
 
     /** The forward solve's saved states (and dense output when kept), read by the backward pass. */
@@ -49,13 +46,16 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         final double[] u0;
         final DenseOutput<?, ?> dense;
         private final ContinuousAdjoint method;
+        final List<EventRecord> events;
 
-        ForwardPass(SolveSpec spec, OdeSolution sol, double[] ts, double[][] ys, DenseOutput<?, ?> dense, ContinuousAdjoint method) {
+        ForwardPass(SolveSpec spec, OdeSolution sol, double[] ts, double[][] ys, DenseOutput<?, ?> dense, ContinuousAdjoint method,
+                    List<EventRecord> events) {
             super(ts, ys, sol.retcode(), sol.stats());
             this.spec = spec;
             this.u0 = spec.u0().unsafeData().clone();
             this.dense = dense;
             this.method = method;
+            this.events = events;
         }
 
         @Override DenseOutput<?, ?> dense() { return dense; }
@@ -67,7 +67,7 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         }
 
         @Override double[][] vjp(double[][] rows) {
-            return method.backward(new Adjoint(spec), this, rows);
+            return method.backward(new Adjoint(spec, events), this, rows);
         }
     }
 }

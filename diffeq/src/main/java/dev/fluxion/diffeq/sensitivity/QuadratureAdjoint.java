@@ -25,7 +25,7 @@ public final class QuadratureAdjoint extends ContinuousAdjoint {
     @Override boolean keepsForwardDense() { return true; }
 
     @Override double[][] backward(Adjoint adjoint, ForwardPass f, double[][] rows) {
-        return adjoint.quadrature(f.ts, rows, f.dense, abstol, reltol);
+        return adjoint.quadrature(f.ts, f.ys, rows, f.u0, f.dense, abstol, reltol);
     }
 
     @Override public String name() { return "QuadratureAdjoint"; }
