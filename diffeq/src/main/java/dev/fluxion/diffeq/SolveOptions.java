@@ -30,6 +30,7 @@ public final class SolveOptions {
     private Boolean compile;
     private StepController controller;
     private Callback[] callbacks = new Callback[0];
+    private Long seed;
 
     private SolveOptions() {}
 
@@ -54,6 +55,7 @@ public final class SolveOptions {
         o.compile = compile;
         o.controller = controller;
         o.callbacks = callbacks;
+        o.seed = seed;
         return o;
     }
 
@@ -221,6 +223,16 @@ public final class SolveOptions {
         return o;
     }
 
+    /**
+     * The seed of a stochastic solve's random numbers (jump times, noise): the same seed gives the
+     * same path. Without one, each solve draws a fresh seed.
+     */
+    public SolveOptions seed(long seed) {
+        SolveOptions o = copy();
+        o.seed = seed;
+        return o;
+    }
+
     // ------------------------------------------------------------------ getters
 
     public double rtol() { return rtol; }
@@ -267,4 +279,7 @@ public final class SolveOptions {
 
     /** The callbacks (a copy; empty when none). */
     public Callback[] callbacks() { return callbacks.clone(); }
+
+    /** The seed set by {@link #seed(long)}, or null (a fresh one per solve). */
+    public Long seed() { return seed; }
 }
