@@ -132,6 +132,30 @@ class EventGradientSpec : FunSpec({
         }
     }
 
+    test("a nonlinear affect: Lotka–Volterra harvested where the prey crosses a p-dependent level (x ← x·e^(−p₃·y), y ← √y), every method against central finite differences") {
+        val f = OdeFunction { u, p, _ ->
+            val x = u.get(0)
+            val y = u.get(1)
+            Tensor.stack(x.times(p.get(0)).minus(x.times(y)), x.times(y).minus(y.times(p.get(1))))
+        }
+        val harvest = ContinuousCallback({ u, p, _ -> u.get(0).minus(p.get(2)) },
+            { u, p, _ -> Tensor.stack(u.get(0).times(u.get(1).times(p.get(3)).unaryMinus().exp()), u.get(1).sqrt()) }, Direction.UP)
+        val p0 = Tensor.of(1.5, 1.0, 1.3, 0.3)
+        val u0 = Tensor.of(0.5, 1.0)
+        fun loss(q: Tensor, opts: SolveOptions): Tensor {
+            val prob = OdeProblem(f, u0, 0.0, 8.0, q)
+            val series = prob.solve(Tsit5(), opts.saveat(0.5).callback(harvest)).u()
+            return prob.solve(Tsit5(), opts.callback(harvest)).last().times(Tensor.of(1.0, 0.5)).sum().plus(series.times(series).sum().times(0.1))
+        }
+        val ts = OdeProblem(f, u0, 0.0, 8.0, p0).solve(Tsit5(), tight.callback(harvest)).t()
+        ts.indices.count { it + 1 < ts.size && ts[it] == ts[it + 1] } shouldBe 9
+        val fd = DoubleArray(4) { j ->
+            val e = DoubleArray(4).also { it[j] = 1e-6 }
+            (loss(p0.plus(Tensor.of(*e)), tight).item() - loss(p0.minus(Tensor.of(*e)), tight).item()) / 2e-6
+        }
+        for (m in methods) close("harvested LV by $m", AD.gradient(TensorFunction { q -> loss(q, tight.sensealg(m)) }, p0), Tensor.of(*fd), 1e-6)
+    }
+
     test("doses at preset times with the dose and the elimination rate as parameters: gradient against the closed form, every method") {
         val decay = OdeFunction { u, p, _ -> u.times(p.get(0)).unaryMinus() }
         val dose = PresetTimeCallback(doubleArrayOf(1.0, 2.0)) { u, p, _ -> u.plus(p.get(1)) }
