@@ -63,7 +63,7 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         @Override long extraResidualSize() {
             long r = 0;
             if (dense != null) for (var s : dense.steps()) r += (long) s.storedStates() * u0.length;
-            return r;
+            return r + 2L * events.size() * u0.length;   // each recorded event keeps u⁻ and u⁺
         }
 
         @Override double[][] vjp(double[][] rows) {
