@@ -18,9 +18,13 @@ import dev.fluxion.diffeq.events.EventCallback;
  * callbacks ({@code events.EventCallback}) above the limit it is ReverseTape: the adjoints do not
  * differentiate through events yet.
  *
- * <p>Implicit methods (Rosenbrock) and problems with a mass matrix: {@link ForwardDuals} (its lanes
- * ride on dual tensors through J and the LU solves) up to the same limit, {@link ReverseTape}
- * above; the adjoints' backward systems have no Jacobian program yet.
+ * <p>Implicit methods (Rosenbrock, ESDIRK, any method with {@code implicit()}) and problems with a
+ * nonsingular mass matrix: the same rule. Up to the limit {@link ForwardDuals} (its lanes ride on
+ * dual tensors through J and the LU solves); above it the checkpointed {@link InterpolatingAdjoint},
+ * whose backward system is integrated by the same implicit method with its exact block Jacobian
+ * ({@code AdjointJacobians}) — memory bounded by the saved points, where a tape through a stiff
+ * solve keeps every step's stages and LU factors. A singular mass matrix (a differential-algebraic
+ * system) has no adjoint here: {@link ReverseTape} above the limit.
  */
 public final class AutomaticSensitivity implements SensitivityAlgorithm.Default {
     /** Inputs (u0 and p elements) up to which forward duals are the default. */
@@ -36,9 +40,17 @@ public final class AutomaticSensitivity implements SensitivityAlgorithm.Default 
         // the adjoints do not differentiate through events yet: the tape does, above the forward limit
         boolean events = java.util.Arrays.stream(spec.options().callbacks()).anyMatch(c -> c instanceof EventCallback);
         if (events && inputs > FORWARD_LIMIT) return new ReverseTape();
-        // implicit methods and mass matrices: forward lanes on dual tensors, or the tape (the adjoints'
-        // backward systems have no Jacobian program yet)
-        if (spec.alg().implicit() || spec.term().mass() != null) return inputs <= FORWARD_LIMIT ? new ForwardDuals() : new ReverseTape();
+        // a DAE (singular mass matrix) has no continuous adjoint here: the tape above the forward limit
+        if (inputs > FORWARD_LIMIT && spec.term().mass() != null && singular(spec)) return new ReverseTape();
         return defaultFor(inputs);
+    }
+
+    private static boolean singular(SolveSpec spec) {
+        try {
+            Adjoint.massLu(spec);
+            return false;
+        } catch (UnsupportedOperationException e) {
+            return true;
+        }
     }
 }

@@ -48,6 +48,8 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         final SolveSpec spec;
         final double[] u0;
         final DenseOutput<?, ?> dense;
+        /** The forward solve's last step, the first backward step of a stiff adjoint. */
+        final double lastStep;
         private final ContinuousAdjoint method;
 
         ForwardPass(SolveSpec spec, OdeSolution sol, double[] ts, double[][] ys, DenseOutput<?, ?> dense, ContinuousAdjoint method) {
@@ -55,6 +57,7 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
             this.spec = spec;
             this.u0 = spec.u0().unsafeData().clone();
             this.dense = dense;
+            this.lastStep = sol.lastStep();
             this.method = method;
         }
 
@@ -67,7 +70,9 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         }
 
         @Override double[][] vjp(double[][] rows) {
-            return method.backward(new Adjoint(spec), this, rows);
+            Adjoint adjoint = new Adjoint(spec);
+            if (spec.alg().implicit()) adjoint.startingStep(lastStep);
+            return method.backward(adjoint, this, rows);
         }
     }
 }
