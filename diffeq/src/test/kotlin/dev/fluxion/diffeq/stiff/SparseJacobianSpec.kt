@@ -128,6 +128,23 @@ class SparseJacobianSpec : FunSpec({
         a.indices.maxOf { abs(a[it] - b[it]) } shouldBeLessThan 1e-6
     }
 
+    test("a mass matrix inside the band keeps the banded LU, one outside falls back to the dense LU: both match the dense path") {
+        val m = 32
+        val o = SolveOptions.defaults().rtol(1e-8).atol(1e-8).saveat(0.5, 1.0)
+        for (far in listOf(false, true)) {
+            val mm = DoubleArray(4 * m * m) { k -> if (k / (2 * m) == k % (2 * m)) 2.0 else 0.0 }
+            mm[1] = 0.5                       // inside the band (kl = ku = 2)
+            if (far) mm[2 * m - 1] = 0.5      // row 0, last column: outside it
+            val mass = Tensor.of(dev.fluxion.tensor.Shape.of(2 * m, 2 * m), *mm)
+            val prob = Brusselator.problem(m, 1.0).withMassMatrix(mass)
+            val a = prob.solve(Rodas5P(), o).u().toDoubleArray()
+            val b = prob.solve(Rodas5P(), o.sparseJacobian(false)).u().toDoubleArray()
+            val diff = a.indices.maxOf { abs(a[it] - b[it]) }
+            println("mass matrix ${if (far) "outside" else "inside"} the band: sparse vs dense %.1e".format(diff))
+            diff shouldBeLessThan 1e-9
+        }
+    }
+
     test("small states keep dense lanes unless asked; sparseJacobian(true) forces the sparse path and gives the same solution") {
         val rob = StiffProblems.robertson(1e3)
         val cf = rob.term().compiled(rob.u0(), rob.p())!!
