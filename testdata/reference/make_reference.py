@@ -4,7 +4,8 @@
     python3 make_reference.py [OUTDIR]        # default: this script's folder
     python3 make_reference.py --check         # regenerate in memory, compare with the files here
 
-Writes lotka_volterra.json, lotka_volterra_gradient.json, spiral.json, rober.json and lorenz.json,
+Writes lotka_volterra.json, lotka_volterra_gradient.json, spiral.json, rober.json, lorenz.json and
+brusselator_1d.json,
 each with an `about` field that states its problem and method. Needs numpy, scipy and sympy
 (Debian: apt-get install python3-numpy python3-scipy python3-sympy).
 
@@ -117,8 +118,54 @@ def lorenz():
             "p": p, "u0": [1, 0, 0], "t": t, "u": rows(sol)}
 
 
+def brusselator_1d(n=512):
+    """Hairer-Wanner II, IV.1 (1.6): u_i' = A + u_i^2 v_i - (B+1) u_i + c (u_{i-1} - 2 u_i + u_{i+1}),
+    v_i' = B u_i - u_i^2 v_i + c (v_{i-1} - 2 v_i + v_{i+1}), c = alpha (n+1)^2, alpha = 1/50, A = 1, B = 3,
+    u = 1, v = 3 on the boundary, u_i(0) = 1 + sin(2 pi x_i), v_i(0) = 3, x_i = i/(n+1); state interleaved
+    [u_1, v_1, u_2, v_2, ...] (banded, bandwidth 2). Radau with the analytic sparse Jacobian."""
+    from scipy.sparse import lil_matrix
+    a, b, c = 1.0, 3.0, (n + 1) ** 2 / 50.0
+    x = np.arange(1, n + 1) / (n + 1)
+    y0 = np.empty(2 * n)
+    y0[0::2] = 1 + np.sin(2 * np.pi * x)
+    y0[1::2] = 3.0
+
+    def f(_, y):
+        u, v = y[0::2], y[1::2]
+        lu = np.concatenate(([1.0], u[:-1])) + np.concatenate((u[1:], [1.0])) - 2 * u
+        lv = np.concatenate(([3.0], v[:-1])) + np.concatenate((v[1:], [3.0])) - 2 * v
+        out = np.empty_like(y)
+        out[0::2] = a + u * u * v - (b + 1) * u + c * lu
+        out[1::2] = b * u - u * u * v + c * lv
+        return out
+
+    def jac(_, y):
+        u, v = y[0::2], y[1::2]
+        j = lil_matrix((2 * n, 2 * n))
+        for i in range(n):
+            ui, vi = 2 * i, 2 * i + 1
+            j[ui, ui] = 2 * u[i] * v[i] - (b + 1) - 2 * c
+            j[ui, vi] = u[i] ** 2
+            j[vi, ui] = b - 2 * u[i] * v[i]
+            j[vi, vi] = -u[i] ** 2 - 2 * c
+            if i > 0:
+                j[ui, ui - 2] = c
+                j[vi, vi - 2] = c
+            if i < n - 1:
+                j[ui, ui + 2] = c
+                j[vi, vi + 2] = c
+        return j.tocsc()
+
+    t = [0.0, 1.0, 5.0, 10.0]
+    sol = solve_ivp(f, (0, 10), y0, method="Radau", rtol=1e-12, atol=1e-12, jac=jac, t_eval=t)
+    return {"about": "1-D Brusselator, Hairer-Wanner II (IV.1.6), n=%d grid points, state interleaved [u1,v1,u2,v2,...], "
+                     "A=1, B=3, alpha=1/50; Radau rtol=atol=1e-12 with the analytic sparse Jacobian" % n,
+            "n": n, "t": t, "u": rows(sol)}
+
+
 FILES = [("lotka_volterra.json", lotka_volterra), ("lotka_volterra_gradient.json", lotka_volterra_gradient),
-         ("spiral.json", spiral), ("rober.json", rober), ("lorenz.json", lorenz)]
+         ("spiral.json", spiral), ("rober.json", rober), ("lorenz.json", lorenz),
+         ("brusselator_1d.json", brusselator_1d)]
 
 
 def check(folder, tol=1e-10):

@@ -37,6 +37,9 @@ public final class CompiledFunction extends Op {
     /** Parameters read by f, in the order of the forward program's implicit inputs. */
     private final Parameter[] implicit;
     private final Program forward;
+    /** The forward trace, kept for structural questions ({@link #jacobianSparsity}). */
+    private final Graph graph;
+    private final SparsityPattern[] sparsity;
     private final ThreadLocal<Program.Workspace> forwardWs;
     private final ConcurrentHashMap<String, Derivative> derivatives = new ConcurrentHashMap<>();
 
@@ -67,6 +70,8 @@ public final class CompiledFunction extends Op {
             Tracing.exit();
         }
         this.forward = new Program(level.graph, shapes);
+        this.graph = level.graph;
+        this.sparsity = new SparsityPattern[examples.length];
         this.implicit = forward.implicit;
         this.forwardWs = ThreadLocal.withInitial(forward::workspace);
     }
@@ -96,6 +101,20 @@ public final class CompiledFunction extends Op {
     }
 
     @Override public String name() { return "compiled" + Arrays.toString(shapes); }
+
+    /**
+     * Which elements of the output can depend on which elements of argument i: the sparsity pattern
+     * of ∂f/∂x_i (rows: output elements, columns: x_i's elements), found from the trace by
+     * dependency propagation (see {@code Sparsity}); conservative, never missing an entry. Computed
+     * once per argument.
+     */
+    public SparsityPattern jacobianSparsity(int i) {
+        if (i < 0 || i >= shapes.length) throw new IllegalArgumentException(name() + ": no argument " + i);
+        synchronized (sparsity) {
+            if (sparsity[i] == null) sparsity[i] = Sparsity.of(graph, i);
+            return sparsity[i];
+        }
+    }
 
     /** Shape of the output. */
     public Shape outputShape() { return forward.outputShapes[0]; }

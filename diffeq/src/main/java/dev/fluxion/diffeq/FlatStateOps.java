@@ -22,6 +22,14 @@ public final class FlatStateOps implements StateOps<double[]> {
     private final Shape shape;
     /** A user-supplied ∂f/∂u (set by the solve), or null: forward lanes over the compiled f. */
     OdeJacobian userJacobian;
+    /** SolveOptions.sparseJacobian: null automatic, true forced, false dense lanes (set by the solve). */
+    Boolean sparseMode;
+    private SparseJacobianPlan sparsePlan;
+    private boolean sparseDecided;
+    private CompiledFunction.MultiRunner jvpSparse;
+    private double[][] jvpSparseArgs;
+    /** The Jacobian of a system without a compiled f (an adjoint's backward system), or null. */
+    private JacobianSource jacobianSource;
     private final int normLength;
     private final int activeLength;
     private int evaluations;
@@ -138,9 +146,51 @@ public final class FlatStateOps implements StateOps<double[]> {
 
     @Override public Tensor p() { return p; }
 
-    /** J by n forward lanes seeded with the identity, through f's compiled JVP program (exact, one pass). */
+    /**
+     * The exact Jacobian and ∂/∂t of a flat system that has no compiled f of its own (an adjoint's
+     * backward system, whose Jacobian has a block structure built from f's programs), for implicit
+     * methods.
+     */
+    public interface JacobianSource {
+        Jacobian<double[]> jacobian(double[] x, double t);
+
+        double[] timeDerivative(double[] x, double t);
+    }
+
+    /** Gives this system its Jacobian (see {@link JacobianSource}); returns this. */
+    public FlatStateOps withJacobianSource(JacobianSource source) {
+        this.jacobianSource = source;
+        return this;
+    }
+
+    /** Sets how J is taken: null automatic (sparse above a size when the pattern is sparse), true sparse, false dense lanes; returns this. */
+    public FlatStateOps sparseJacobian(Boolean mode) {
+        this.sparseMode = mode;
+        this.sparseDecided = false;
+        return this;
+    }
+
+    /** The sparse-Jacobian plan this solve uses (decided on first use), or null when J is taken by dense lanes. */
+    public SparseJacobianPlan sparseJacobianPlan() {
+        if (!sparseDecided) {
+            sparsePlan = cf == null || userJacobian != null ? null : SparseJacobianPlan.choose(cf, shape.size(), sparseMode);
+            sparseDecided = true;
+        }
+        return sparsePlan;
+    }
+
+    /**
+     * J by n forward lanes seeded with the identity, through f's compiled JVP program (exact, one
+     * pass); or, when the pattern is sparse ({@link SparseJacobianPlan}), by one lane per colour
+     * of its columns, decompressed.
+     */
     @Override public Jacobian<double[]> jacobian(double[] u, double t) {
         int n = shape.size();
+        if (jacobianSource != null) {
+            evaluations++;
+            return jacobianSource.jacobian(u, t);
+        }
+        if (userJacobian == null && sparseJacobianPlan() != null) return sparseJacobian(u, t);
         if (userJacobian != null) {
             evaluations++;
             Tensor j = OdeJacobian.checked(userJacobian.apply(Tensor.unsafeWrap(shape, u), p, Tensor.scalar(t)), n, t);
@@ -164,8 +214,25 @@ public final class FlatStateOps implements StateOps<double[]> {
         return new FlatLinearAlgebra.FlatJacobian(j, n);
     }
 
+    private Jacobian<double[]> sparseJacobian(double[] u, double t) {
+        if (jvpSparse == null) {
+            jvpSparse = jvpRunner(sparsePlan.colours(), new boolean[] {true, false, false});
+            jvpSparse.bind(3, sparsePlan.seeds());
+            jvpSparseArgs = new double[][] {null, null, new double[1], null};
+        }
+        evaluations++;
+        jvpSparseArgs[0] = u;
+        jvpSparseArgs[2][0] = t;
+        jvpSparse.run(jvpSparseArgs);
+        return sparsePlan.decompress(jvpSparse.output(1));
+    }
+
     /** ∂f/∂t by one forward lane on t. */
     @Override public double[] timeDerivative(double[] u, double t) {
+        if (jacobianSource != null) {
+            evaluations++;
+            return jacobianSource.timeDerivative(u, t);
+        }
         if (jvpT == null) {
             jvpT = jvpRunner(1, new boolean[] {false, false, true});
             jvpTArgs = new double[][] {null, null, new double[1], {1.0}};
@@ -185,6 +252,12 @@ public final class FlatStateOps implements StateOps<double[]> {
         CompiledFunction.MultiRunner r = cf.jvpRunner(lanes, mask, Tensor.zeros(shape), p, Tensor.scalar(0.0));
         if (r == null) throw new UnsupportedOperationException("the right-hand side's JVP program could not be traced, so its Jacobian is not available");
         return r.bind(1, p.unsafeData());
+    }
+
+    /** A Jacobian on the flat plan from its dense values [n·n] row-major (an augmented system's block, built by its owner). */
+    public static Jacobian<double[]> denseJacobian(double[] rowMajor, int n) {
+        if (rowMajor.length != n * n) throw new IllegalArgumentException("a dense Jacobian of order " + n + " needs " + n * n + " values, got " + rowMajor.length);
+        return new FlatLinearAlgebra.FlatJacobian(rowMajor, n);
     }
 
     @Override public double[][] newArray(int n) { return new double[n][]; }

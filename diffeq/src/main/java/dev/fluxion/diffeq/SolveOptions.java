@@ -28,6 +28,7 @@ public final class SolveOptions {
     private double[] tstops = new double[0];
     private SensitivityAlgorithm sensealg;
     private Boolean compile;
+    private Boolean sparseJacobian;
     private StepController controller;
     private Callback[] callbacks = new Callback[0];
     private Long seed;
@@ -53,6 +54,7 @@ public final class SolveOptions {
         o.tstops = tstops;
         o.sensealg = sensealg;
         o.compile = compile;
+        o.sparseJacobian = sparseJacobian;
         o.controller = controller;
         o.callbacks = callbacks;
         o.seed = seed;
@@ -274,6 +276,22 @@ public final class SolveOptions {
     public SensitivityAlgorithm sensealg() { return sensealg; }
 
     public Boolean compile() { return compile; }
+
+    /**
+     * How implicit methods take J on the flat plan: true, by the sparsity pattern detected from
+     * f's trace (one forward lane per colour of its columns) with a banded LU of W when the
+     * pattern orders into a band; false, by dense lanes and a dense LU; unset (the default),
+     * sparse when the state has at least {@code SparseJacobianPlan.AUTO_MIN_SIZE} components and
+     * the pattern pays (see {@link SparseJacobianPlan}).
+     */
+    public SolveOptions sparseJacobian(boolean b) {
+        SolveOptions o = copy();
+        o.sparseJacobian = b;
+        return o;
+    }
+
+    /** The sparseJacobian setting, or null when automatic. */
+    public Boolean sparseJacobian() { return sparseJacobian; }
 
     public StepController controller() { return controller; }
 

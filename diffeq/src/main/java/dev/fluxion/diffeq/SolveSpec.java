@@ -70,9 +70,9 @@ public final class SolveSpec {
         }
         double[] mass = term.checkMass(u0.shape());
         CompiledFunction cf = compiled();
-        if (cf != null && u0.isPrimal() && p.isPrimal() && cf.implicitInputsArePlain()) {
-            FlatStateOps ops = FlatStateOps.of(cf, p, u0.shape());
-            ops.userJacobian = term.jacobian();
+        FlatStateOps flat = flatOps();
+        if (flat != null) {
+            FlatStateOps ops = flat;
             double[] x0 = u0.unsafeData();
             return run(alg.stepper(ops, mass), x0, ops.eval(x0, t0), ErrorNorm.of(options, u0));
         }
@@ -81,6 +81,21 @@ public final class SolveSpec {
         OdeSolution sol = run(alg.stepper(ops, mass), u0, ops.eval(u0, t0), ErrorNorm.of(options, u0));
         if (sol.retcode().successful() || u0.isPrimal() && p.isPrimal()) return sol;
         return sol.withStates(FailedSolve.poison(sol.states(), u0, p));
+    }
+
+    /**
+     * The flat plan of this solve (the compiled f on flat arrays, with the problem's Jacobian
+     * settings: a user Jacobian, sparse or dense lanes), or null when the solve runs on tensors
+     * (inputs that carry derivatives, an f that cannot be compiled). Adjoints take f's Jacobian
+     * from it.
+     */
+    public FlatStateOps flatOps() {
+        CompiledFunction cf = compiled();
+        if (cf == null || !u0.isPrimal() || !p.isPrimal() || !cf.implicitInputsArePlain()) return null;
+        FlatStateOps ops = FlatStateOps.of(cf, p, u0.shape());
+        ops.userJacobian = term.jacobian();
+        ops.sparseMode = options.sparseJacobian();
+        return ops;
     }
 
     /** Runs the integrator with a stepper of this solve's method over any state plan (augmented systems use this). */

@@ -14,6 +14,7 @@ import dev.fluxion.diffeq.SolveOptions;
 import dev.fluxion.diffeq.SolveSpec;
 import dev.fluxion.diffeq.Step;
 import dev.fluxion.diffeq.events.EventRecord;
+import dev.fluxion.tensor.LuDecomposition;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
 
@@ -28,6 +29,10 @@ import java.util.List;
  * [t0, τ_last]; then dL/du0 = λ(t0), dL/dp = μ. Every backward solve uses the forward method and
  * tolerances, on flat arrays, with f's compiled VJP program. At each event of the forward solve
  * λ and μ jump ({@link EventJump}); {@link AdjointSweep} orders the pieces, cotangents and jumps.
+ * When the forward method is implicit (a stiff solve) the backward systems are stiff too and get
+ * their exact Jacobians from {@link AdjointJacobians}, so the same method integrates them; with a
+ * constant, nonsingular mass matrix M they integrate ν = Mᵀλ (see there), whose jumps and end value
+ * are those written here for λ.
  */
 final class Adjoint {
     private final SolveSpec spec;
@@ -42,10 +47,14 @@ final class Adjoint {
     private final int n;
     private final int np;
     private final VjpEvaluator vjp;
+    /** The LU of the mass matrix M, or null for the identity. */
+    private final LuDecomposition massLu;
+    /** The backward systems' Jacobians, for an implicit method; null for explicit ones. */
+    private final AdjointJacobians stiff;
     private ReturnCode retcode = ReturnCode.SUCCESS;
     private int backwardSteps;
     /** Each segment starts with the step the previous one ended with (no initial-step probing). */
-    private double backwardDt = Double.NaN, resolveDt = Double.NaN;
+    private double backwardDt = Double.NaN, resolveDt = Double.NaN, backsolveDt = Double.NaN;
 
     /** The events of the forward solve, in order (its event callbacks recorded them). */
     private final List<EventRecord> events;
@@ -57,8 +66,11 @@ final class Adjoint {
     Adjoint(SolveSpec spec, List<EventRecord> events) {
         this.events = events;
         this.spec = spec;
-        if (spec.term().mass() != null) {
-            throw new UnsupportedOperationException("adjoint sensitivities of a problem with a mass matrix are not implemented yet; use ReverseTape");
+        this.massLu = massLu(spec);
+        if (massLu != null && !events.isEmpty()) {
+            // EventJump's formulas are written for λ; with a mass matrix the sweep carries ν = Mᵀλ
+            throw new UnsupportedOperationException("the adjoint methods do not handle events on a problem with a mass matrix yet; "
+                    + "use ForwardDuals or ReverseTape");
         }
         this.f = spec.term()::evaluate;
         this.cf = spec.compiled();
@@ -70,9 +82,45 @@ final class Adjoint {
         this.n = uShape.size();
         this.np = p.size();
         this.vjp = new VjpEvaluator(f, cf, p, uShape, true, true);
+        this.stiff = alg.implicit() ? new AdjointJacobians(spec, vjp, massLu) : null;
         double atol = ErrorNorm.of(o, spec.u0()).atol();
         this.backward = SolveOptions.defaults().rtol(o.rtol()).atol(atol).saveEverystep(false)
                 .maxiters(o.maxiters()).dtmax(o.dtmax()).tstops(o.tstops());
+    }
+
+    /**
+     * The LU of spec's mass matrix, or null without one; a singular M (a differential-algebraic
+     * system) is refused by name: its adjoint has algebraic parts with their own consistent
+     * initialisation, which these adjoints do not implement.
+     */
+    static LuDecomposition massLu(SolveSpec spec) {
+        Tensor m = spec.term().mass();
+        if (m == null) return null;
+        LuDecomposition lu = LuDecomposition.factor(m.unsafeData(), m.shape().dim(0));
+        if (lu.isSingular()) {
+            throw new UnsupportedOperationException("the adjoint methods need a nonsingular mass matrix; this one is singular "
+                    + "(a differential-algebraic system, whose adjoint has algebraic parts): use ForwardDuals or ReverseTape");
+        }
+        return lu;
+    }
+
+    /** λ = M⁻ᵀ ν from the adjoint state's part at offset (a copy; ν itself without a mass matrix). */
+    private double[] lambdaOf(double[] x, int offset, double[] into) {
+        System.arraycopy(x, offset, into, 0, n);
+        if (massLu != null) massLu.solveTransposed(into);
+        return into;
+    }
+
+    /**
+     * Starts the first backward solve with step dt (the forward solve's last step) rather than the
+     * initial-step heuristic. For a stiff solve this matters: the heuristic sizes the first step
+     * from the adjoint's derivative, which is large, and BacksolveAdjoint's u, integrated
+     * backwards, grows along the fast modes unless the steps are long enough for the L-stable
+     * method to damp them (|hλ| ≫ 1); the forward solve's step at its end is such a step.
+     */
+    Adjoint startingStep(double dt) {
+        if (Double.isFinite(dt) && dt != 0.0) backwardDt = backsolveDt = dt;
+        return this;
     }
 
     /** SUCCESS unless a backward solve failed (the gradient is then NaN). */
@@ -104,12 +152,14 @@ final class Adjoint {
      * Solves dx/dt = rhs backwards from tCur to tPrev and returns x(tPrev), optionally keeping
      * dense output. Components from active on are passive (μ: integrated, never read by rhs).
      */
-    private OdeSolution solveBackward(FlatRhs rhs, double[] x0, int active, double tCur, double tPrev, boolean dense) {
+    private OdeSolution solveBackward(FlatRhs rhs, FlatStateOps.JacobianSource jacobian, double[] x0, int active, double tCur, double tPrev,
+                                      boolean dense) {
         // Step control reads the whole state, μ included. A seminorm over the active part only
         // (Kidger, Chen & Lyons 2021) takes more steps here, not fewer: the norm is an RMS, and
         // μ's many small-error components dilute the active ones' error (measured on the trained
         // spiral: 278 backward steps with the full norm, 312 with the seminorm).
         FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), x0.length, active);
+        if (stiff != null) ops.withJacobianSource(jacobian);
         SolveOptions opts = dense ? backward.dense(true) : backward;
         if (Double.isFinite(backwardDt)) opts = opts.dt(Math.min(Math.abs(backwardDt), Math.abs(tCur - tPrev)));
         ErrorNorm norm = new ErrorNorm(opts.rtol(), opts.atol(), null);
@@ -138,7 +188,8 @@ final class Adjoint {
     private FlatRhs lambdaMu(PieceStates u) {
         double[] negLambda = new double[n];
         return (x, t) -> {
-            for (int i = 0; i < n; i++) negLambda[i] = -x[i];
+            lambdaOf(x, 0, negLambda);
+            for (int i = 0; i < n; i++) negLambda[i] = -negLambda[i];
             double[] d = new double[n + np];
             vjp.eval(u.at(t), t, negLambda, null, 0, d, 0, d, n);
             return d;
@@ -149,7 +200,8 @@ final class Adjoint {
         double[] x = new double[n + np];
         System.arraycopy(lambda, 0, x, 0, n);
         System.arraycopy(mu, 0, x, n, np);
-        double[] end = solveBackward(lambdaMu(u), x, n, tCur, tPrev, false).last().unsafeData();
+        double[] end = solveBackward(lambdaMu(u), stiff == null ? null : stiff.lambdaMu(u, true), x, n, tCur, tPrev, false)
+                .last().unsafeData();
         System.arraycopy(end, 0, lambda, 0, n);
         System.arraycopy(end, n, mu, 0, np);
     }
@@ -173,15 +225,29 @@ final class Adjoint {
      * u reconstructed backwards with the adjoint: x = [u, λ, μ]; reset to the saved state at every
      * saved time if checkpointing, and to the state before the jump at every event (an affect need
      * not be invertible).
+     *
+     * <p>For an implicit (stiff) method u is reconstructed by a backward solve of its own over each
+     * segment, with dense output, and λ, μ are integrated on it. Integrated backwards, a stiff
+     * system's fast modes grow like e^{|λ|·|t|}; an L-stable method damps them only with steps much
+     * longer than 1/|λ|, which u alone can take (it stays on the slow manifold), but the adjoint
+     * cannot right after a jump c_k (λ relaxes through a fast transient of its own), and shared
+     * steps would let u blow up there. Memory grows with one segment's backward steps.
      */
     double[][] backsolve(double[] ts, double[][] ys, double[][] ct, double[] u0, boolean checkpointing, double[] reconstructed) {
+        if (stiff != null) return backsolveSplit(ts, ys, ct, u0, checkpointing, reconstructed);
         double[] u = ys.length == 0 ? new double[n] : ys[ys.length - 1].clone();
         double[] uu = new double[n], negLambda = new double[n];
         FlatRhs rhs = (x, t) -> {
             System.arraycopy(x, 0, uu, 0, n);
-            for (int i = 0; i < n; i++) negLambda[i] = -x[n + i];
+            lambdaOf(x, n, negLambda);
+            for (int i = 0; i < n; i++) negLambda[i] = -negLambda[i];
             double[] d = new double[2 * n + np];
             vjp.eval(uu, t, negLambda, d, 0, d, n, d, 2 * n);
+            if (massLu != null) {   // u' = M⁻¹ f
+                double[] fu = java.util.Arrays.copyOf(d, n);
+                massLu.solve(fu);
+                System.arraycopy(fu, 0, d, 0, n);
+            }
             return d;
         };
         double[][] g = sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
@@ -190,10 +256,31 @@ final class Adjoint {
             System.arraycopy(u, 0, x, 0, n);
             System.arraycopy(lambda, 0, x, n, n);
             System.arraycopy(mu, 0, x, 2 * n, np);
-            double[] end = solveBackward(rhs, x, 2 * n, tCur, tPrev, false).last().unsafeData();
+            double[] end = solveBackward(rhs, null, x, 2 * n, tCur, tPrev, false).last().unsafeData();
             System.arraycopy(end, 0, u, 0, n);
             System.arraycopy(end, n, lambda, 0, n);
             System.arraycopy(end, 2 * n, mu, 0, np);
+        });
+        if (reconstructed != null) System.arraycopy(u, 0, reconstructed, 0, n);
+        return g;
+    }
+
+    private double[][] backsolveSplit(double[] ts, double[][] ys, double[][] ct, double[] u0, boolean checkpointing, double[] reconstructed) {
+        double[] u = ys.length == 0 ? new double[n] : ys[ys.length - 1].clone();
+        double[][] g = sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
+            if (checkpointing || eventAtUpper) System.arraycopy(uUpper, 0, u, 0, n);
+            SolveOptions opts = o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null)
+                    .callback();
+            if (Double.isFinite(backsolveDt)) opts = opts.dt(Math.min(Math.abs(backsolveDt), Math.abs(tCur - tPrev)));
+            OdeSolution back = spec.withInputs(Tensor.unsafeWrap(uShape, u.clone()), p).withSpan(tCur, tPrev).withOptions(opts).integrate();
+            backwardSteps += back.stats().acceptedSteps();
+            if (Double.isFinite(back.lastStep())) backsolveDt = back.lastStep();
+            if (!back.retcode().successful()) {
+                retcode = back.retcode();
+                return;
+            }
+            integrateLambdaMu(PieceStates.of(back.denseOutput()), tCur, tPrev);
+            System.arraycopy(back.last().unsafeData(), 0, u, 0, n);
         });
         if (reconstructed != null) System.arraycopy(u, 0, reconstructed, 0, n);
         return g;
@@ -207,20 +294,21 @@ final class Adjoint {
         PieceStates[] states = {PieceStates.of(dense)};
         VjpEvaluator lambdaOnly = new VjpEvaluator(f, cf, p, uShape, true, false);
         VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
+        double[] lamScratch = new double[n];
         FlatRhs rhs = (x, t) -> {
-            lambdaOnly.eval(states[0].at(t), t, x, null, gu, null);
+            lambdaOnly.eval(states[0].at(t), t, lambdaOf(x, 0, lamScratch), null, gu, null);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) d[i] = -gu[i];
             return d;
         };
         return sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
             states[0] = new PieceStates(dense, tPrev, uLower, tCur, uUpper);
-            OdeSolution lam = solveBackward(rhs, lambda.clone(), n, tCur, tPrev, true);
+            OdeSolution lam = solveBackward(rhs, stiff == null ? null : stiff.lambdaMu(states[0], false), lambda.clone(), n, tCur, tPrev, true);
             if (!retcode.successful()) return;
             DenseOutput<?, ?> l = lam.denseOutput();
             GaussKronrod.Integrand integrand = t -> {
                 double[] out = new double[np];
-                paramsOnly.eval(states[0].at(t), t, l.valuesAt(t), null, null, out);
+                paramsOnly.eval(states[0].at(t), t, lambdaOf(l.valuesAt(t), 0, new double[n]), null, null, out);
                 return out;
             };
             double atol = Math.min(qAtol, backward.atol()), rtol = Math.min(qRtol, backward.rtol());

@@ -16,9 +16,13 @@ import dev.fluxion.diffeq.SolveSpec;
  * problems) while keeping memory bounded by the saved points rather than the steps. Event
  * callbacks change nothing: every method differentiates through events (the adjoints jump there).
  *
- * <p>Implicit methods (Rosenbrock) and problems with a mass matrix: {@link ForwardDuals} (its lanes
- * ride on dual tensors through J and the LU solves) up to the same limit, {@link ReverseTape}
- * above; the adjoints' backward systems have no Jacobian program yet.
+ * <p>Implicit methods (Rosenbrock, ESDIRK, any method with {@code implicit()}) and problems with a
+ * nonsingular mass matrix: the same rule. Up to the limit {@link ForwardDuals} (its lanes ride on
+ * dual tensors through J and the LU solves); above it the checkpointed {@link InterpolatingAdjoint},
+ * whose backward system is integrated by the same implicit method with its exact block Jacobian
+ * ({@code AdjointJacobians}) — memory bounded by the saved points, where a tape through a stiff
+ * solve keeps every step's stages and LU factors. A singular mass matrix (a differential-algebraic
+ * system) has no adjoint here: {@link ReverseTape} above the limit.
  */
 public final class AutomaticSensitivity implements SensitivityAlgorithm.Default {
     /** Inputs (u0 and p elements) up to which forward duals are the default. */
@@ -31,9 +35,17 @@ public final class AutomaticSensitivity implements SensitivityAlgorithm.Default 
 
     @Override public SensitivityAlgorithm choose(SolveSpec spec) {
         int inputs = spec.u0().size() + spec.p().size();
-        // implicit methods and mass matrices: forward lanes on dual tensors, or the tape (the adjoints'
-        // backward systems have no Jacobian program yet)
-        if (spec.alg().implicit() || spec.term().mass() != null) return inputs <= FORWARD_LIMIT ? new ForwardDuals() : new ReverseTape();
+        // a DAE (singular mass matrix) has no continuous adjoint here: the tape above the forward limit
+        if (inputs > FORWARD_LIMIT && spec.term().mass() != null && singular(spec)) return new ReverseTape();
         return defaultFor(inputs);
+    }
+
+    private static boolean singular(SolveSpec spec) {
+        try {
+            Adjoint.massLu(spec);
+            return false;
+        } catch (UnsupportedOperationException e) {
+            return true;
+        }
     }
 }

@@ -45,6 +45,8 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         final SolveSpec spec;
         final double[] u0;
         final DenseOutput<?, ?> dense;
+        /** The forward solve's last step, the first backward step of a stiff adjoint. */
+        final double lastStep;
         private final ContinuousAdjoint method;
         final List<EventRecord> events;
 
@@ -54,6 +56,7 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
             this.spec = spec;
             this.u0 = spec.u0().unsafeData().clone();
             this.dense = dense;
+            this.lastStep = sol.lastStep();
             this.method = method;
             this.events = events;
         }
@@ -67,7 +70,9 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         }
 
         @Override double[][] vjp(double[][] rows) {
-            return method.backward(new Adjoint(spec, events), this, rows);
+            Adjoint adjoint = new Adjoint(spec, events);
+            if (spec.alg().implicit()) adjoint.startingStep(lastStep);
+            return method.backward(adjoint, this, rows);
         }
     }
 }
