@@ -1,6 +1,7 @@
 package dev.fluxion.diffeq.sensitivity;
 
 import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.diffeq.Callback;
 import dev.fluxion.diffeq.DenseOutput;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.FlatRhs;
@@ -41,12 +42,15 @@ final class Adjoint {
     private final VjpEvaluator vjp;
     private ReturnCode retcode = ReturnCode.SUCCESS;
     private int backwardSteps;
-    /** Each segment starts with the step the previous one ended with (no initial-step probing). */
-    private double backwardDt = Double.NaN, resolveDt = Double.NaN;
+    private final BackwardStepControl steps;
 
-    /** The adjoint of spec's solve (primal u0 and p). */
-    Adjoint(SolveSpec spec) {
+    /** The adjoint of spec's solve (primal u0 and p), with the seminorm's step control. */
+    Adjoint(SolveSpec spec) { this(spec, AdjointNorm.SEMINORM); }
+
+    /** The adjoint of spec's solve (primal u0 and p), its backward steps controlled by the given norm. */
+    Adjoint(SolveSpec spec, AdjointNorm norm) {
         this.spec = spec;
+        this.steps = new BackwardStepControl(norm);
         if (spec.term().mass() != null) {
             throw new UnsupportedOperationException("adjoint sensitivities of a problem with a mass matrix are not implemented yet; use ReverseTape");
         }
@@ -63,6 +67,12 @@ final class Adjoint {
         double atol = ErrorNorm.of(o, spec.u0()).atol();
         this.backward = SolveOptions.defaults().rtol(o.rtol()).atol(atol).saveEverystep(false)
                 .maxiters(o.maxiters()).dtmax(o.dtmax()).tstops(o.tstops());
+    }
+
+    /** Starts the backward solves (and checkpoint re-solves) with the forward solve's proposed step instead of probing. */
+    Adjoint seedStep(double forwardNextStep) {
+        steps.seed(forwardNextStep);
+        return this;
     }
 
     /** SUCCESS unless a backward solve failed (the gradient is then NaN). */
@@ -110,31 +120,28 @@ final class Adjoint {
 
     /**
      * Solves dx/dt = rhs backwards from tCur to tPrev and returns x(tPrev), optionally keeping
-     * dense output. Components from active on are passive (μ: integrated, never read by rhs).
+     * dense output, with callbacks (a quadrature along the steps) when given. Components from
+     * active on are passive (μ: integrated, never read by rhs); step control reads what
+     * {@link BackwardStepControl} says, and starts from the step the previous segment proposed.
      */
-    private OdeSolution solveBackward(FlatRhs rhs, double[] x0, int active, double tCur, double tPrev, boolean dense) {
-        // Step control reads the whole state, μ included. A seminorm over the active part only
-        // (Kidger, Chen & Lyons 2021) takes more steps here, not fewer: the norm is an RMS, and
-        // μ's many small-error components dilute the active ones' error (measured on the trained
-        // spiral: 278 backward steps with the full norm, 312 with the seminorm).
-        FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), x0.length, active);
-        SolveOptions opts = dense ? backward.dense(true) : backward;
-        if (Double.isFinite(backwardDt)) opts = opts.dt(Math.min(Math.abs(backwardDt), Math.abs(tCur - tPrev)));
+    private OdeSolution solveBackward(FlatRhs rhs, double[] x0, int active, double tCur, double tPrev, boolean dense, Callback... callbacks) {
+        FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), steps.normLength(x0.length, active), active);
+        SolveOptions opts = steps.backward(dense ? backward.dense(true) : backward, tCur, tPrev);
+        if (callbacks.length > 0) opts = opts.callback(callbacks);
         ErrorNorm norm = new ErrorNorm(opts.rtol(), opts.atol(), null);
         OdeSolution sol = Solve.run(alg.stepper(ops), x0, ops.eval(x0, tCur), alg, tCur, tPrev, opts, norm);
         backwardSteps += sol.stats().acceptedSteps();
-        if (Double.isFinite(sol.lastStep())) backwardDt = sol.lastStep();
+        steps.backwardDone(sol);
         if (!sol.retcode().successful()) retcode = sol.retcode();
         return sol;
     }
 
-    /** A forward re-solve of [a, b] from u(a) with dense output (a checkpoint interval). */
+    /** A forward re-solve of [a, b] from u(a) with dense output (a checkpoint interval), once per interval. */
     private DenseOutput<?, ?> resolve(double[] ua, double a, double b) {
-        SolveOptions opts = o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null);
-        if (Double.isFinite(resolveDt)) opts = opts.dt(Math.min(Math.abs(resolveDt), Math.abs(b - a)));
+        SolveOptions opts = steps.resolve(o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null), a, b);
         OdeSolution sol = spec.withInputs(Tensor.unsafeWrap(uShape, ua.clone()), p).withSpan(a, b).withOptions(opts).integrate();
         if (!sol.retcode().successful()) retcode = sol.retcode();
-        if (Double.isFinite(sol.lastStep())) resolveDt = sol.lastStep();
+        steps.resolveDone(sol);
         return sol.denseOutput();
     }
 
@@ -164,15 +171,42 @@ final class Adjoint {
     // ------------------------------------------------------------------ InterpolatingAdjoint
 
     /**
-     * With checkpoints: each interval between saved states is re-solved forward from its saved
-     * start with dense output, then the adjoint crosses it. Without: the forward dense output.
+     * With checkpoints: the forward solve is re-run from a saved state with dense output, then the
+     * adjoint crosses the intervals it covers. Without: the forward dense output.
      */
     double[][] interpolating(double[] ts, double[][] ys, double[][] ct, double[] u0, DenseOutput<?, ?> dense) {
         return sweep(ts, ct, (k, tCur, tPrev) -> {
-            DenseOutput<?, ?> u = dense != null ? dense : resolve(k > 0 ? ys[k - 1] : u0, tPrev, tCur);
+            DenseOutput<?, ?> u = dense != null ? dense : checkpointed(ts, ys, u0, k);
             if (retcode.successful()) integrateLambdaMu(u, tCur, tPrev);
         });
     }
+
+    /** The current re-solved chunk: its dense output and the index of its first interval. */
+    private DenseOutput<?, ?> chunk;
+    private int chunkFirst = -1;
+
+    /**
+     * The dense output over interval k (from ts[k-1], or t0, to ts[k]) re-solved from a checkpoint:
+     * the forward solution has no jumps, so one re-solve may cover several intervals, starting at
+     * the earliest checkpoint within one carried forward step of ts[k] (at least interval k's own),
+     * and serve each of them in turn; each forward stretch is re-solved once, and memory holds one
+     * chunk's steps (about one forward step), not the whole dense output.
+     */
+    private DenseOutput<?, ?> checkpointed(double[] ts, double[][] ys, double[] u0, int k) {
+        if (chunk != null && chunkFirst <= k && k < chunkEnd) return chunk;
+        double reach = steps.resolveReach();
+        int j = k;
+        while (j > 0 && ts[k] - start(ts, j - 1) <= reach) j--;
+        chunk = resolve(j > 0 ? ys[j - 1] : u0, start(ts, j), ts[k]);
+        chunkFirst = j;
+        chunkEnd = k + 1;
+        return chunk;
+    }
+
+    private int chunkEnd = -1;
+
+    /** Where interval i starts: the saved time before it, or t0. */
+    private double start(double[] ts, int i) { return i > 0 ? ts[i - 1] : t0; }
 
     // ------------------------------------------------------------------ BacksolveAdjoint
 
@@ -202,37 +236,82 @@ final class Adjoint {
         return g;
     }
 
-    // ------------------------------------------------------------------ QuadratureAdjoint
+    // ------------------------------------------------------------------ QuadratureAdjoint, GaussAdjoint
 
-    /** λ alone backwards (dense), then μ = ∫ λᵀ ∂f/∂p dt by adaptive Gauss–Kronrod over the λ steps. */
-    double[][] quadrature(double[] ts, double[][] ct, DenseOutput<?, ?> dense, double qAtol, double qRtol) {
+    /** λ' = −(∂f/∂u)ᵀλ alone, u(t) from the forward dense output. */
+    private FlatRhs lambdaOnly(DenseOutput<?, ?> dense) {
         double[] gu = new double[n];
         VjpEvaluator lambdaOnly = new VjpEvaluator(f, cf, p, uShape, true, false);
-        VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
-        FlatRhs rhs = (x, t) -> {
+        return (x, t) -> {
             lambdaOnly.eval(dense.valuesAt(t), t, x, null, gu, null);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) d[i] = -gu[i];
             return d;
         };
+    }
+
+    /**
+     * λ alone backwards with dense output, then μ = ∫ λᵀ ∂f/∂p dt over each λ step: by one
+     * Gauss–Legendre rule of the method's order on the step's dense output when gk is null, else by
+     * adaptive Gauss–Kronrod (7, 15) to the given tolerances (tightened to the solve's).
+     */
+    double[][] quadrature(double[] ts, double[][] ct, DenseOutput<?, ?> dense, double[] gk) {
+        FlatRhs rhs = lambdaOnly(dense);
+        VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
+        GaussLegendre rule = GaussLegendre.forOrder(alg.order());
+        double[] g = new double[np];
         return sweep(ts, ct, (k, tCur, tPrev) -> {
             OdeSolution lam = solveBackward(rhs, lambda.clone(), n, tCur, tPrev, true);
             if (!retcode.successful()) return;
             DenseOutput<?, ?> l = lam.denseOutput();
-            GaussKronrod.Integrand integrand = t -> {
-                double[] out = new double[np];
-                paramsOnly.eval(dense.valuesAt(t), t, l.valuesAt(t), null, null, out);
-                return out;
-            };
-            double atol = Math.min(qAtol, backward.atol()), rtol = Math.min(qRtol, backward.rtol());
             for (Step<?, ?> s : l.steps()) {
                 // the step runs from s.t towards tPrev; μ gains ∫ from its end to its start
-                double a = Math.min(s.t, s.tEnd()), b = Math.max(s.t, s.tEnd());
-                double sign = Math.signum(s.t - s.tEnd());
-                double[] piece = GaussKronrod.integrate(integrand, a, b, np, atol, rtol, 12);
-                for (int i = 0; i < np; i++) mu[i] += sign * piece[i];
+                double a = s.tEnd(), b = s.t;
+                if (gk == null) {
+                    for (int i = 0; i < rule.nodes(); i++) {
+                        double tau = rule.node(i, a, b);
+                        paramsOnly.eval(dense.valuesAt(tau), tau, l.valuesAt(tau), null, null, g);
+                        double w = rule.weight(i, a, b);
+                        for (int j = 0; j < np; j++) mu[j] += w * g[j];
+                    }
+                } else {
+                    GaussKronrod.Integrand integrand = t -> {
+                        double[] out = new double[np];
+                        paramsOnly.eval(dense.valuesAt(t), t, l.valuesAt(t), null, null, out);
+                        return out;
+                    };
+                    double atol = Math.min(gk[0], backward.atol()), rtol = Math.min(gk[1], backward.rtol());
+                    double sign = Math.signum(b - a);
+                    double[] piece = GaussKronrod.integrate(integrand, Math.min(a, b), Math.max(a, b), np, atol, rtol, 12);
+                    for (int j = 0; j < np; j++) mu[j] += sign * piece[j];
+                }
             }
             System.arraycopy(lam.last().unsafeData(), 0, lambda, 0, n);
+        });
+    }
+
+    /**
+     * GaussAdjoint: λ alone backwards (no dense output kept), and after each accepted λ step a
+     * callback adds that step's ∫ λᵀ ∂f/∂p dt by one Gauss–Legendre rule of the method's order,
+     * λ at the nodes from the step's interpolant and u from the forward dense output.
+     */
+    double[][] gauss(double[] ts, double[][] ct, DenseOutput<?, ?> dense) {
+        FlatRhs rhs = lambdaOnly(dense);
+        VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
+        GaussLegendre rule = GaussLegendre.forOrder(alg.order());
+        double[] g = new double[np];
+        Callback accumulate = s -> {
+            double a = s.t(), b = s.tPrev();   // the step ran from b back to a
+            for (int i = 0; i < rule.nodes(); i++) {
+                double tau = rule.node(i, a, b);
+                paramsOnly.eval(dense.valuesAt(tau), tau, s.interpolate(tau).unsafeData(), null, null, g);
+                double w = rule.weight(i, a, b);
+                for (int j = 0; j < np; j++) mu[j] += w * g[j];
+            }
+        };
+        return sweep(ts, ct, (k, tCur, tPrev) -> {
+            OdeSolution lam = solveBackward(rhs, lambda.clone(), n, tCur, tPrev, false, accumulate);
+            if (retcode.successful()) System.arraycopy(lam.last().unsafeData(), 0, lambda, 0, n);
         });
     }
 }

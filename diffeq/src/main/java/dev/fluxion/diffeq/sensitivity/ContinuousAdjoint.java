@@ -11,8 +11,28 @@ import dev.fluxion.diffeq.events.EventCallback;
  * continuous ODE with adaptive steps, which does not match a fixed-step forward solve's discrete
  * derivative, so fixed-step solves are refused with the methods that do match.
  */
-public abstract class ContinuousAdjoint extends SolveAsOp {
+public abstract class ContinuousAdjoint extends SolveAsOp implements Cloneable {
+    private AdjointNorm norm = AdjointNorm.SEMINORM;
+
     ContinuousAdjoint() {}
+
+    /** Which components steer the backward solves' steps ({@link AdjointNorm#SEMINORM} unless set). */
+    public AdjointNorm norm() { return norm; }
+
+    /** This method with the backward solves' steps controlled by the given norm (a copy; this one is unchanged). */
+    public ContinuousAdjoint withNorm(AdjointNorm norm) {
+        if (norm == null) throw new IllegalArgumentException(name() + ".withNorm: the norm is null");
+        try {
+            ContinuousAdjoint c = (ContinuousAdjoint) clone();
+            c.norm = norm;
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The suffix toString adds for a norm other than the default. */
+    String normSuffix() { return norm == AdjointNorm.SEMINORM ? "" : "(norm=" + norm + ")"; }
 
     /** Whether the backward pass reads u(t) from the forward solve's dense output. */
     abstract boolean keepsForwardDense();
@@ -48,6 +68,8 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         final SolveSpec spec;
         final double[] u0;
         final DenseOutput<?, ?> dense;
+        /** The forward controller's proposed step past t1: the backward solves start with it. */
+        final double nextStep;
         private final ContinuousAdjoint method;
 
         ForwardPass(SolveSpec spec, OdeSolution sol, double[] ts, double[][] ys, DenseOutput<?, ?> dense, ContinuousAdjoint method) {
@@ -55,6 +77,7 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
             this.spec = spec;
             this.u0 = spec.u0().unsafeData().clone();
             this.dense = dense;
+            this.nextStep = sol.nextStep();
             this.method = method;
         }
 
@@ -67,7 +90,7 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         }
 
         @Override double[][] vjp(double[][] rows) {
-            return method.backward(new Adjoint(spec), this, rows);
+            return method.backward(new Adjoint(spec, method.norm()).seedStep(nextStep), this, rows);
         }
     }
 }
