@@ -11,7 +11,10 @@ package dev.fluxion.diffeq.sensitivity;
  * parameters, 20 saved points, Tsit5 at rtol 1e-5): with each backward solve starting from a fresh
  * step probe, the seminorm took 147 backward evaluations against 159 with the full norm at B = 16
  * and 147 against 165 at B = 1024; with the step carried between saved times both take the floor,
- * 140, and the gradients agree to 9 digits.
+ * 140, and the gradients agree to 9 digits. On the spiral neural ODE at its initial parameters the
+ * seminorm takes 203 backward evaluations (the floor of its 29 saved points) against 425; at its
+ * trained parameters 1,649 against 1,433 (BacksolveAdjoint): the full norm's RMS over 254
+ * components dilutes λ's error there, so measure when it matters.
  *
  * <p>{@link #FULL}: the norm over every component, μ included (the behaviour before the seminorm
  * was the default; tighter on μ when the loss is dominated by parameters the state barely feels).
