@@ -30,9 +30,13 @@ import java.util.function.Supplier;
  * or integrator may have seen several right-hand sides, state plans or steppers and be compiled
  * megamorphic; the table shows what that costs each case.
  *
- * <p>Harness: each sample times a batch of calls sized to about 10 ms; warm-up rounds until every
- * case has had 3 s, then 40 measured rounds (the cases in turn, one sample each per round); the
- * median per call and the spread (fastest, slowest sample). {@code --only I} runs case I alone.
+ * <p>Harness: each sample times a batch of calls sized to about 10 ms of this thread's CPU time
+ * ({@code ThreadMXBean.getCurrentThreadCpuTime}: on a shared machine the time spent waiting for
+ * a core is not counted; garbage collection in other threads is not counted either); warm-up
+ * rounds until every case has had 2 s and at least 30 s of wall time have passed (the JIT's compiler
+ * threads need their share of a loaded machine), then 30 measured rounds (the cases in turn, one sample each
+ * per round); the median per call and the spread (fastest, slowest sample). {@code --only I} runs
+ * case I alone.
  *
  * <p>{@code java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.InterleavedTable}
  * runs each case isolated in a fresh JVM, then all interleaved in this one, and prints the table.
@@ -71,6 +75,11 @@ public final class InterleavedTable {
                 new Case("ROBER [0, 1e5], Rodas5P, 1e-6/1e-10", () -> rober.solve(new Rodas5P(), roberOptions)));
     }
 
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** This thread's CPU time in ns. */
+    static long cpu() { return THREADS.getCurrentThreadCpuTime(); }
+
     /** Median µs per call, fastest and slowest sample, of each case run in turn in this JVM. */
     static double[][] measure(List<Case> cs) {
         int m = cs.size();
@@ -78,26 +87,29 @@ public final class InterleavedTable {
         Arrays.fill(reps, 1);
         double[] warmed = new double[m];
         Object sink = null;
-        // warm-up: rounds until every case has run 3 s, resizing each batch to about 10 ms
+        // warm-up: rounds until every case has run 2 s of CPU and 30 s of wall time have passed (on a
+        // loaded machine the JIT's compiler threads get their share of the cores by wall time),
+        // resizing each batch to about 10 ms
+        long wallEnd = System.nanoTime() + 30_000_000_000L;
         boolean warm = false;
         while (!warm) {
-            warm = true;
+            warm = System.nanoTime() >= wallEnd;
             for (int i = 0; i < m; i++) {
-                long t0 = System.nanoTime();
+                long t0 = cpu();
                 for (int r = 0; r < reps[i]; r++) sink = cs.get(i).run().get();
-                double ns = System.nanoTime() - t0;
+                double ns = cpu() - t0;
                 warmed[i] += ns / 1e9;
                 reps[i] = (int) Math.max(1, Math.min(1_000_000, reps[i] * 1e7 / Math.max(ns, 1)));
-                if (warmed[i] < 3.0) warm = false;
+                if (warmed[i] < 2.0) warm = false;
             }
         }
-        int rounds = 40;
+        int rounds = 30;
         double[][] us = new double[m][rounds];
         for (int k = 0; k < rounds; k++) {
             for (int i = 0; i < m; i++) {
-                long t0 = System.nanoTime();
+                long t0 = cpu();
                 for (int r = 0; r < reps[i]; r++) sink = cs.get(i).run().get();
-                us[i][k] = (System.nanoTime() - t0) / 1e3 / reps[i];
+                us[i][k] = (cpu() - t0) / 1e3 / reps[i];
             }
         }
         if (sink == null) throw new IllegalStateException();
@@ -133,7 +145,7 @@ public final class InterleavedTable {
         double[][] together = measure(cs);
         System.out.println("load after: " + AdjointCounts.loadavg());
         System.out.println();
-        System.out.println("| case | isolated µs (fastest – slowest) | interleaved µs (fastest – slowest) | interleaved / isolated |");
+        System.out.println("| case | isolated µs CPU (fastest – slowest) | interleaved µs CPU (fastest – slowest) | interleaved / isolated |");
         System.out.println("| --- | ---: | ---: | ---: |");
         for (int i = 0; i < cs.size(); i++) {
             System.out.printf("| %s | %s (%s – %s) | %s (%s – %s) | %.2f |%n", cs.get(i).name(),
