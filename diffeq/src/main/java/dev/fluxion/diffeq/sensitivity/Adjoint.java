@@ -196,7 +196,7 @@ final class Adjoint {
         if (chunk != null && chunkFirst <= k && k < chunkEnd) return chunk;
         double reach = steps.resolveReach();
         int j = k;
-        while (j > 0 && ts[k] - start(ts, j - 1) <= reach) j--;
+        while (j > 0 && Math.abs(ts[k] - start(ts, j - 1)) <= reach) j--;   // abs: spans may run backwards in time
         chunk = resolve(j > 0 ? ys[j - 1] : u0, start(ts, j), ts[k]);
         chunkFirst = j;
         chunkEnd = k + 1;
