@@ -46,6 +46,8 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
     private int attempts, accepted, rejected;
     private boolean landing;
     private double lastAccepted = Double.NaN;
+    /** The step the controller had proposed before the current attempt was shortened to land on a stop (NaN if it was not). */
+    private double hBeforeLanding = Double.NaN;
     private ReturnCode rc;          // null while running
     private final List<Double> ts = new ArrayList<>();
     private final List<Tensor> us = new ArrayList<>();
@@ -120,7 +122,9 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
     private Step<S, C> attempt() {
         double target = stops[si];
         landing = false;
+        hBeforeLanding = Double.NaN;
         if (dir * (t + h - target) >= 0 || Math.abs(target - (t + h)) <= 100 * Math.ulp(target)) {
+            hBeforeLanding = h;
             h = target - t;
             landing = true;
         }
@@ -287,7 +291,17 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         for (int i = 0; i < times.length; i++) times[i] = ts.get(i);
         SolverStats stats = new SolverStats(accepted, rejected, ops.evaluations(), 0, 0);
         DenseOutput<S, C> d = denseSteps == null ? null : new DenseOutput<>(denseSteps, stepper);
-        return new OdeSolution(times, us, code, stats, d).withLastStep(lastAccepted);
+        return new OdeSolution(times, us, code, stats, d).withLastStep(lastAccepted).withNextStep(nextStep(code));
+    }
+
+    /**
+     * The step a solve continuing this one should start with: the controller's proposal after the
+     * last accepted step, or the step it had proposed before that step was shortened to land on t1
+     * when that is larger (landing on a stop says nothing about the step the solution allows).
+     */
+    private double nextStep(ReturnCode code) {
+        if (!adaptive || accepted == 0 || code != ReturnCode.SUCCESS) return Double.NaN;
+        return Double.isNaN(hBeforeLanding) || Math.abs(h) >= Math.abs(hBeforeLanding) ? h : hBeforeLanding;
     }
 
     // ------------------------------------------------------------------ IntegratorState (for callbacks)

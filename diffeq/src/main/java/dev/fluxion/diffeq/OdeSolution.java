@@ -19,6 +19,7 @@ public final class OdeSolution {
     private Tensor stacked;
     private SensitivityAlgorithm sensealg;
     private double lastStep = Double.NaN;
+    private double nextStep = Double.NaN;
 
     public OdeSolution(double[] t, List<Tensor> us, ReturnCode retcode, SolverStats stats, DenseOutput<?, ?> dense) {
         this(t, us, null, retcode, stats, dense);
@@ -119,11 +120,24 @@ public final class OdeSolution {
         return this;
     }
 
+    /**
+     * The signed step an adaptive solve continuing this one from its end should start with (the
+     * controller's proposal, not shortened to land on t1); NaN for fixed steps, a failed solve or
+     * none taken. Adjoint sweeps carry it across the saved times instead of probing afresh.
+     */
+    public double nextStep() { return nextStep; }
+
+    OdeSolution withNextStep(double h) {
+        nextStep = h;
+        return this;
+    }
+
     /** The same solution with other saved states (the same times): span derivatives, a failed solve's marks. */
     OdeSolution withStates(List<Tensor> states) {
         OdeSolution c = new OdeSolution(t, states, null, retcode, stats, dense);
         c.sensealg = sensealg;
         c.lastStep = lastStep;
+        c.nextStep = nextStep;
         return c;
     }
 
@@ -132,6 +146,7 @@ public final class OdeSolution {
         OdeSolution c = new OdeSolution(t, us, stacked, retcode, stats, dense);
         c.sensealg = s;
         c.lastStep = lastStep;
+        c.nextStep = nextStep;
         return c;
     }
 

@@ -1,6 +1,7 @@
 package dev.fluxion.diffeq.sensitivity;
 
 import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.diffeq.Callback;
 import dev.fluxion.diffeq.DenseOutput;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.FlatRhs;
@@ -53,19 +54,24 @@ final class Adjoint {
     private final AdjointJacobians stiff;
     private ReturnCode retcode = ReturnCode.SUCCESS;
     private int backwardSteps;
-    /** Each segment starts with the step the previous one ended with (no initial-step probing). */
-    private double backwardDt = Double.NaN, resolveDt = Double.NaN, backsolveDt = Double.NaN;
+    private final BackwardStepControl steps;
+    /** BacksolveAdjoint's own backward re-solves of u on a stiff problem carry their step here. */
+    private double backsolveDt = Double.NaN;
 
     /** The events of the forward solve, in order (its event callbacks recorded them). */
     private final List<EventRecord> events;
 
-    /** The adjoint of spec's solve (primal u0 and p) with no events. */
-    Adjoint(SolveSpec spec) { this(spec, List.of()); }
+    /** The adjoint of spec's solve (primal u0 and p) with no events, with the seminorm's step control. */
+    Adjoint(SolveSpec spec) { this(spec, List.of(), AdjointNorm.SEMINORM); }
 
-    /** The adjoint of spec's solve (primal u0 and p), whose forward solve handled events. */
-    Adjoint(SolveSpec spec, List<EventRecord> events) {
+    /**
+     * The adjoint of spec's solve (primal u0 and p), whose forward solve handled these events, its
+     * backward steps controlled by the given norm.
+     */
+    Adjoint(SolveSpec spec, List<EventRecord> events, AdjointNorm norm) {
         this.events = events;
         this.spec = spec;
+        this.steps = new BackwardStepControl(norm);
         this.massLu = massLu(spec);
         if (massLu != null && !events.isEmpty()) {
             // EventJump's formulas are written for λ; with a mass matrix the sweep carries ν = Mᵀλ
@@ -119,7 +125,16 @@ final class Adjoint {
      * method to damp them (|hλ| ≫ 1); the forward solve's step at its end is such a step.
      */
     Adjoint startingStep(double dt) {
-        if (Double.isFinite(dt) && dt != 0.0) backwardDt = backsolveDt = dt;
+        if (Double.isFinite(dt) && dt != 0.0) {
+            steps.seed(dt);
+            backsolveDt = dt;
+        }
+        return this;
+    }
+
+    /** Starts the backward solves (and checkpoint re-solves) with the forward solve's proposed step instead of probing. */
+    Adjoint seedStep(double forwardNextStep) {
+        steps.seed(forwardNextStep);
         return this;
     }
 
@@ -150,34 +165,32 @@ final class Adjoint {
 
     /**
      * Solves dx/dt = rhs backwards from tCur to tPrev and returns x(tPrev), optionally keeping
-     * dense output. Components from active on are passive (μ: integrated, never read by rhs).
+     * dense output, with callbacks (a quadrature along the steps) when given. Components from
+     * active on are passive (μ: integrated, never read by rhs); step control reads what
+     * {@link BackwardStepControl} says, and starts from the step the previous segment proposed.
      */
     private OdeSolution solveBackward(FlatRhs rhs, FlatStateOps.JacobianSource jacobian, double[] x0, int active, double tCur, double tPrev,
-                                      boolean dense) {
-        // Step control reads the whole state, μ included. A seminorm over the active part only
-        // (Kidger, Chen & Lyons 2021) takes more steps here, not fewer: the norm is an RMS, and
-        // μ's many small-error components dilute the active ones' error (measured on the trained
-        // spiral: 278 backward steps with the full norm, 312 with the seminorm).
-        FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), x0.length, active);
+                                      boolean dense, Callback... callbacks) {
+        FlatStateOps ops = new FlatStateOps(rhs, Shape.of(x0.length), steps.normLength(x0.length, active), active);
         if (stiff != null) ops.withJacobianSource(jacobian);
-        SolveOptions opts = dense ? backward.dense(true) : backward;
-        if (Double.isFinite(backwardDt)) opts = opts.dt(Math.min(Math.abs(backwardDt), Math.abs(tCur - tPrev)));
+        SolveOptions opts = steps.backward(dense ? backward.dense(true) : backward, tCur, tPrev);
+        if (callbacks.length > 0) opts = opts.callback(callbacks);
         ErrorNorm norm = new ErrorNorm(opts.rtol(), opts.atol(), null);
         OdeSolution sol = Solve.run(alg.stepper(ops), x0, ops.eval(x0, tCur), alg, tCur, tPrev, opts, norm);
         backwardSteps += sol.stats().acceptedSteps();
-        if (Double.isFinite(sol.lastStep())) backwardDt = sol.lastStep();
+        steps.backwardDone(sol);
         if (!sol.retcode().successful()) retcode = sol.retcode();
         return sol;
     }
 
-    /** A forward re-solve of [a, b] from u(a) with dense output (a checkpoint interval). */
+    /** A forward re-solve of [a, b] from u(a) with dense output (a checkpoint interval), once per interval. */
     private DenseOutput<?, ?> resolve(double[] ua, double a, double b) {
         // no callbacks: the sweep's pieces end at the forward solve's events, which it handles itself
-        SolveOptions opts = o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null).callback();
-        if (Double.isFinite(resolveDt)) opts = opts.dt(Math.min(Math.abs(resolveDt), Math.abs(b - a)));
+        SolveOptions opts = steps.resolve(o.withoutSaveat().saveEverystep(false).dense(true).saveStart(false).saveEnd(true).sensealg(null)
+                .callback(), a, b);
         OdeSolution sol = spec.withInputs(Tensor.unsafeWrap(uShape, ua.clone()), p).withSpan(a, b).withOptions(opts).integrate();
         if (!sol.retcode().successful()) retcode = sol.retcode();
-        if (Double.isFinite(sol.lastStep())) resolveDt = sol.lastStep();
+        steps.resolveDone(sol);
         return sol.denseOutput();
     }
 
@@ -209,15 +222,46 @@ final class Adjoint {
     // ------------------------------------------------------------------ InterpolatingAdjoint
 
     /**
-     * With checkpoints: each interval between saved states is re-solved forward from its saved
-     * start with dense output, then the adjoint crosses it. Without: the forward dense output.
+     * With checkpoints: the forward solve is re-run from a saved state with dense output, then the
+     * adjoint crosses the intervals it covers. Without: the forward dense output.
      */
     double[][] interpolating(double[] ts, double[][] ys, double[][] ct, double[] u0, DenseOutput<?, ?> dense) {
         return sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
-            DenseOutput<?, ?> u = dense != null ? dense : resolve(uLower, tPrev, tCur);
+            DenseOutput<?, ?> u = dense != null ? dense : checkpointed(ts, ys, u0, tCur, tPrev, uLower);
             if (retcode.successful()) integrateLambdaMu(new PieceStates(u, tPrev, uLower, tCur, uUpper), tCur, tPrev);
         });
     }
+
+    /** The current re-solved chunk: its dense output and the index of its first interval. */
+    private DenseOutput<?, ?> chunk;
+    private int chunkFirst = -1, chunkEnd = -1;
+
+    /**
+     * The dense output over the piece [tPrev, tCur] re-solved from a checkpoint. Without events the
+     * pieces are the intervals between saved times and the forward solution has no jumps, so one
+     * re-solve may cover several intervals, starting at the earliest checkpoint within one carried
+     * forward step of tCur (at least the interval's own), and serve each of them in turn; each
+     * forward stretch is re-solved once, and memory holds one chunk's steps (about one forward
+     * step), not the whole dense output. With events a piece ends at an event and is re-solved on
+     * its own from the state on its side (uLower).
+     */
+    private DenseOutput<?, ?> checkpointed(double[] ts, double[][] ys, double[] u0, double tCur, double tPrev, double[] uLower) {
+        if (!events.isEmpty()) return resolve(uLower, tPrev, tCur);
+        int k = ts.length - 1;
+        while (k >= 0 && ts[k] != tCur) k--;
+        if (k < 0) return resolve(uLower, tPrev, tCur);
+        if (chunk != null && chunkFirst <= k && k < chunkEnd) return chunk;
+        double reach = steps.resolveReach();
+        int j = k;
+        while (j > 0 && Math.abs(ts[k] - start(ts, j - 1)) <= reach) j--;   // abs: spans may run backwards in time
+        chunk = resolve(j > 0 ? ys[j - 1] : u0, start(ts, j), ts[k]);
+        chunkFirst = j;
+        chunkEnd = k + 1;
+        return chunk;
+    }
+
+    /** Where interval i starts: the saved time before it, or t0. */
+    private double start(double[] ts, int i) { return i > 0 ? ts[i - 1] : t0; }
 
     // ------------------------------------------------------------------ BacksolveAdjoint
 
@@ -286,40 +330,89 @@ final class Adjoint {
         return g;
     }
 
-    // ------------------------------------------------------------------ QuadratureAdjoint
+    // ------------------------------------------------------------------ QuadratureAdjoint, GaussAdjoint
 
-    /** λ alone backwards (dense), then μ = ∫ λᵀ ∂f/∂p dt by adaptive Gauss–Kronrod over the λ steps. */
-    double[][] quadrature(double[] ts, double[][] ys, double[][] ct, double[] u0, DenseOutput<?, ?> dense, double qAtol, double qRtol) {
+    /** λ' = −(∂f/∂u)ᵀλ alone (ν with a mass matrix), u(t) from the piece's forward states in holder[0]. */
+    private FlatRhs lambdaOnly(PieceStates[] holder) {
         double[] gu = new double[n];
         PieceStates[] states = {PieceStates.of(dense)};
         VjpEvaluator lambdaOnly = new VjpEvaluator(f, cf, p, uShape, true, false);
-        VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
         double[] lamScratch = new double[n];
-        FlatRhs rhs = (x, t) -> {
-            lambdaOnly.eval(states[0].at(t), t, lambdaOf(x, 0, lamScratch), null, gu, null);
+        return (x, t) -> {
+            lambdaOnly.eval(holder[0].at(t), t, lambdaOf(x, 0, lamScratch), null, gu, null);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) d[i] = -gu[i];
             return d;
         };
+    }
+
+    /**
+     * λ alone backwards with dense output, then μ = ∫ λᵀ ∂f/∂p dt over each λ step: by one
+     * Gauss–Legendre rule of the method's order on the step's dense output when gk is null, else by
+     * adaptive Gauss–Kronrod (7, 15) to the given tolerances (tightened to the solve's).
+     */
+    double[][] quadrature(double[] ts, double[][] ys, double[][] ct, double[] u0, DenseOutput<?, ?> dense, double[] gk) {
+        PieceStates[] states = {PieceStates.of(dense)};
+        FlatRhs rhs = lambdaOnly(states);
+        VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
+        GaussLegendre rule = GaussLegendre.forOrder(alg.order());
+        double[] g = new double[np], lam = new double[n];
         return sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
             states[0] = new PieceStates(dense, tPrev, uLower, tCur, uUpper);
             OdeSolution lam = solveBackward(rhs, stiff == null ? null : stiff.lambdaMu(states[0], false), lambda.clone(), n, tCur, tPrev, true);
             if (!retcode.successful()) return;
             DenseOutput<?, ?> l = lam.denseOutput();
-            GaussKronrod.Integrand integrand = t -> {
-                double[] out = new double[np];
-                paramsOnly.eval(states[0].at(t), t, lambdaOf(l.valuesAt(t), 0, new double[n]), null, null, out);
-                return out;
-            };
-            double atol = Math.min(qAtol, backward.atol()), rtol = Math.min(qRtol, backward.rtol());
             for (Step<?, ?> s : l.steps()) {
                 // the step runs from s.t towards tPrev; μ gains ∫ from its end to its start
-                double a = Math.min(s.t, s.tEnd()), b = Math.max(s.t, s.tEnd());
-                double sign = Math.signum(s.t - s.tEnd());
-                double[] piece = GaussKronrod.integrate(integrand, a, b, np, atol, rtol, 12);
-                for (int i = 0; i < np; i++) mu[i] += sign * piece[i];
+                double a = s.tEnd(), b = s.t;
+                if (gk == null) {
+                    for (int i = 0; i < rule.nodes(); i++) {
+                        double tau = rule.node(i, a, b);
+                        paramsOnly.eval(states[0].at(tau), tau, lambdaOf(l.valuesAt(tau), 0, lam), null, null, g);
+                        double w = rule.weight(i, a, b);
+                        for (int j = 0; j < np; j++) mu[j] += w * g[j];
+                    }
+                } else {
+                    GaussKronrod.Integrand integrand = t -> {
+                        double[] out = new double[np];
+                        paramsOnly.eval(states[0].at(t), t, lambdaOf(l.valuesAt(t), 0, new double[n]), null, null, out);
+                        return out;
+                    };
+                    double atol = Math.min(gk[0], backward.atol()), rtol = Math.min(gk[1], backward.rtol());
+                    double sign = Math.signum(b - a);
+                    double[] piece = GaussKronrod.integrate(integrand, Math.min(a, b), Math.max(a, b), np, atol, rtol, 12);
+                    for (int j = 0; j < np; j++) mu[j] += sign * piece[j];
+                }
             }
             System.arraycopy(lam.last().unsafeData(), 0, lambda, 0, n);
+        });
+    }
+
+    /**
+     * GaussAdjoint: λ alone backwards (no dense output kept), and after each accepted λ step a
+     * callback adds that step's ∫ λᵀ ∂f/∂p dt by one Gauss–Legendre rule of the method's order,
+     * λ at the nodes from the step's interpolant and u from the forward dense output.
+     */
+    double[][] gauss(double[] ts, double[][] ys, double[][] ct, double[] u0, DenseOutput<?, ?> dense) {
+        PieceStates[] states = {PieceStates.of(dense)};
+        FlatRhs rhs = lambdaOnly(states);
+        VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
+        GaussLegendre rule = GaussLegendre.forOrder(alg.order());
+        double[] g = new double[np], lam = new double[n];
+        Callback accumulate = s -> {
+            double a = s.t(), b = s.tPrev();   // the step ran from b back to a
+            for (int i = 0; i < rule.nodes(); i++) {
+                double tau = rule.node(i, a, b);
+                paramsOnly.eval(states[0].at(tau), tau, lambdaOf(s.interpolate(tau).unsafeData(), 0, lam), null, null, g);
+                double w = rule.weight(i, a, b);
+                for (int j = 0; j < np; j++) mu[j] += w * g[j];
+            }
+        };
+        return sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
+            states[0] = new PieceStates(dense, tPrev, uLower, tCur, uUpper);
+            OdeSolution lam = solveBackward(rhs, stiff == null ? null : stiff.lambdaMu(states[0], false), lambda.clone(), n, tCur, tPrev,
+                    false, accumulate);
+            if (retcode.successful()) System.arraycopy(lam.last().unsafeData(), 0, lambda, 0, n);
         });
     }
 }

@@ -11,9 +11,13 @@ import dev.fluxion.diffeq.SolveSpec;
  * <p>Why: forward lanes cost one pass whose width grows with the inputs, so they win for few
  * inputs (SciMLSensitivity switches at the same 100). Above, SciMLSensitivity now defaults to
  * GaussAdjoint (the adjoint with the parameter integral by Gauss quadrature along the backward
- * solve); Fluxion has no GaussAdjoint yet, and of its adjoints the checkpointed
- * InterpolatingAdjoint is the one that is stable where backsolve is not (chaotic and stiff
- * problems) while keeping memory bounded by the saved points rather than the steps. Event
+ * solve). Fluxion has {@link GaussAdjoint} too, but it is not the default: measured on issue 15's
+ * batched neural ODE (docs/BENCHMARKS.md, "Adjoint evaluation counts") it took 0.93×, 0.98× and
+ * 1.13× the checkpointed InterpolatingAdjoint's time at B = 16, 256 and 1024 (one interleaved run)
+ * and was slower than BacksolveAdjoint and the dense InterpolatingAdjoint at every B, and it keeps
+ * the forward dense output, so its memory grows with the steps. The checkpointed
+ * InterpolatingAdjoint is stable where backsolve is not (chaotic and stiff problems) while keeping
+ * memory bounded by the saved points rather than the steps. Event
  * callbacks change nothing: every method differentiates through events (the adjoints jump there).
  *
  * <p>Implicit methods (Rosenbrock, ESDIRK, any method with {@code implicit()}) and problems with a

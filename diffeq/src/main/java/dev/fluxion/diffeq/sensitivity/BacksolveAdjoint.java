@@ -43,7 +43,9 @@ public final class BacksolveAdjoint extends ContinuousAdjoint {
         return adjoint.backsolve(f.ts, f.ys, rows, f.u0, checkpointing, null);
     }
 
+    @Override public BacksolveAdjoint withNorm(AdjointNorm norm) { return (BacksolveAdjoint) super.withNorm(norm); }
+
     @Override public String name() { return "BacksolveAdjoint"; }
 
-    @Override public String toString() { return checkpointing ? name() : name() + "(checkpointing=false)"; }
+    @Override public String toString() { return (checkpointing ? name() : name() + "(checkpointing=false)") + normSuffix(); }
 }

@@ -13,8 +13,28 @@ import java.util.List;
  * continuous ODE with adaptive steps, which does not match a fixed-step forward solve's discrete
  * derivative, so fixed-step solves are refused with the methods that do match.
  */
-public abstract class ContinuousAdjoint extends SolveAsOp {
+public abstract class ContinuousAdjoint extends SolveAsOp implements Cloneable {
+    private AdjointNorm norm = AdjointNorm.SEMINORM;
+
     ContinuousAdjoint() {}
+
+    /** Which components steer the backward solves' steps ({@link AdjointNorm#SEMINORM} unless set). */
+    public AdjointNorm norm() { return norm; }
+
+    /** This method with the backward solves' steps controlled by the given norm (a copy; this one is unchanged). */
+    public ContinuousAdjoint withNorm(AdjointNorm norm) {
+        if (norm == null) throw new IllegalArgumentException(name() + ".withNorm: the norm is null");
+        try {
+            ContinuousAdjoint c = (ContinuousAdjoint) clone();
+            c.norm = norm;
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The suffix toString adds for a norm other than the default. */
+    String normSuffix() { return norm == AdjointNorm.SEMINORM ? "" : "(norm=" + norm + ")"; }
 
     /** Whether the backward pass reads u(t) from the forward solve's dense output. */
     abstract boolean keepsForwardDense();
@@ -47,6 +67,8 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         final DenseOutput<?, ?> dense;
         /** The forward solve's last step, the first backward step of a stiff adjoint. */
         final double lastStep;
+        /** The forward controller's proposed step past t1: the backward solves of a non-stiff adjoint start with it. */
+        final double nextStep;
         private final ContinuousAdjoint method;
         final List<EventRecord> events;
 
@@ -57,6 +79,7 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
             this.u0 = spec.u0().unsafeData().clone();
             this.dense = dense;
             this.lastStep = sol.lastStep();
+            this.nextStep = sol.nextStep();
             this.method = method;
             this.events = events;
         }
@@ -70,8 +93,9 @@ public abstract class ContinuousAdjoint extends SolveAsOp {
         }
 
         @Override double[][] vjp(double[][] rows) {
-            Adjoint adjoint = new Adjoint(spec, events);
+            Adjoint adjoint = new Adjoint(spec, events, method.norm());
             if (spec.alg().implicit()) adjoint.startingStep(lastStep);
+            else adjoint.seedStep(nextStep);
             return method.backward(adjoint, this, rows);
         }
     }

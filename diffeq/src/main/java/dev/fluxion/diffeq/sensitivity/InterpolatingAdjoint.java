@@ -26,7 +26,9 @@ public final class InterpolatingAdjoint extends ContinuousAdjoint {
         return adjoint.interpolating(f.ts, f.ys, rows, f.u0, f.dense);
     }
 
+    @Override public InterpolatingAdjoint withNorm(AdjointNorm norm) { return (InterpolatingAdjoint) super.withNorm(norm); }
+
     @Override public String name() { return "InterpolatingAdjoint"; }
 
-    @Override public String toString() { return checkpointing ? name() : name() + "(dense)"; }
+    @Override public String toString() { return (checkpointing ? name() : name() + "(dense)") + normSuffix(); }
 }

@@ -5,4 +5,4 @@ import dev.fluxion.diffeq.SensitivityAlgorithm
 /** Every reverse-mode method, as tests iterate over them. */
 val allMethods: List<SensitivityAlgorithm> = listOf(
     ReverseTape(), ForwardDuals(), ForwardSensitivity(), BacksolveAdjoint(),
-    InterpolatingAdjoint(), InterpolatingAdjoint.dense(), QuadratureAdjoint())
+    InterpolatingAdjoint(), InterpolatingAdjoint.dense(), QuadratureAdjoint(), GaussAdjoint())

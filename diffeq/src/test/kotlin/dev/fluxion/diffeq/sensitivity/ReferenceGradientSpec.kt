@@ -26,7 +26,9 @@ class ReferenceGradientSpec : FunSpec({
 
     val methods: List<SensitivityAlgorithm> = listOf(
         ReverseTape(), ForwardDuals(), ForwardDuals(2), ForwardSensitivity(), BacksolveAdjoint(),
-        BacksolveAdjoint(false), InterpolatingAdjoint(), InterpolatingAdjoint.dense(), QuadratureAdjoint())
+        BacksolveAdjoint(false), InterpolatingAdjoint(), InterpolatingAdjoint.dense(), QuadratureAdjoint(),
+        QuadratureAdjoint(1e-6, 1e-3), GaussAdjoint(), BacksolveAdjoint().withNorm(AdjointNorm.FULL),
+        InterpolatingAdjoint().withNorm(AdjointNorm.FULL), GaussAdjoint().withNorm(AdjointNorm.FULL))
 
     for (s in methods) {
         test("$s reproduces loss, d/dp and d/du0 to 1e-6 at rtol = atol = 1e-10") {

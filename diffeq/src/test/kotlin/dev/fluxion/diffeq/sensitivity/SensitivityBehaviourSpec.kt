@@ -58,7 +58,7 @@ class SensitivityBehaviourSpec : FunSpec({
     }
 
     test("an adjoint asked to differentiate a fixed-step solve says which method to use instead") {
-        for (s in listOf(BacksolveAdjoint(), InterpolatingAdjoint(), QuadratureAdjoint())) {
+        for (s in listOf(BacksolveAdjoint(), InterpolatingAdjoint(), QuadratureAdjoint(), GaussAdjoint())) {
             val e = shouldThrow<IllegalArgumentException> {
                 AD.gradient({ q -> OdeProblem(Problems.lotkaVolterra, u0, 0.0, 1.0, q)
                     .solve(RK4(), SolveOptions.defaults().dt(0.01).adaptive(false).sensealg(s)).u().sum() }, p)

@@ -9,6 +9,7 @@ import dev.fluxion.diffeq.ode.Tsit5;
 import dev.fluxion.diffeq.sensitivity.BacksolveAdjoint;
 import dev.fluxion.diffeq.sensitivity.ForwardDuals;
 import dev.fluxion.diffeq.sensitivity.ForwardSensitivity;
+import dev.fluxion.diffeq.sensitivity.GaussAdjoint;
 import dev.fluxion.diffeq.sensitivity.InterpolatingAdjoint;
 import dev.fluxion.diffeq.sensitivity.QuadratureAdjoint;
 import dev.fluxion.diffeq.sensitivity.ReverseTape;
@@ -75,6 +76,7 @@ public class GradientBench {
             case "InterpolatingAdjoint" -> new InterpolatingAdjoint();
             case "InterpolatingAdjoint.dense" -> InterpolatingAdjoint.dense();
             case "QuadratureAdjoint" -> new QuadratureAdjoint();
+            case "GaussAdjoint" -> new GaussAdjoint();
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -82,7 +84,7 @@ public class GradientBench {
     @State(Scope.Thread)
     public static class LotkaVolterraLoss {
         @Param({"ForwardDuals", "ForwardSensitivity", "ReverseTape", "BacksolveAdjoint", "InterpolatingAdjoint",
-                "InterpolatingAdjoint.dense", "QuadratureAdjoint"})
+                "InterpolatingAdjoint.dense", "QuadratureAdjoint", "GaussAdjoint"})
         public String method;
 
         Tensor p;
@@ -185,7 +187,7 @@ public class GradientBench {
 
     @State(Scope.Thread)
     public static class SpiralLoss {
-        @Param({"ReverseTape", "BacksolveAdjoint", "InterpolatingAdjoint", "InterpolatingAdjoint.dense", "QuadratureAdjoint"})
+        @Param({"ReverseTape", "BacksolveAdjoint", "InterpolatingAdjoint", "InterpolatingAdjoint.dense", "QuadratureAdjoint", "GaussAdjoint"})
         public String method;
 
         @Param({"initial", "trained"})
