@@ -164,6 +164,9 @@ public final class FlatStateOps implements StateOps<double[]> {
         return new FlatLinearAlgebra.FlatJacobian(j, n);
     }
 
+    /** False when the compiled f never reads t (its trace has no use of it). */
+    @Override public boolean readsTime() { return cf == null || cf.reads(2); }
+
     /** ∂f/∂t by one forward lane on t. */
     @Override public double[] timeDerivative(double[] u, double t) {
         if (jvpT == null) {
