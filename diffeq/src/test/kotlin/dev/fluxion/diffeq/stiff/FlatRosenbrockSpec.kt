@@ -83,6 +83,16 @@ class FlatRosenbrockSpec : FunSpec({
         }
     }
 
+    test("above the direct size (n = 24 > 16) the flat stepper solves through the Jacobian's own factorisation, with the generic stepper's steps") {
+        // a stiff diffusion chain u_i' = 100 (u_{i-1} - 2 u_i + u_{i+1}) - u_i^3 with fixed ends
+        val n = 24
+        val lap = Tensor.of(Array(n) { i -> DoubleArray(n) { j -> if (i == j) -200.0 else if (abs(i - j) == 1) 100.0 else 0.0 } })
+        val f = OdeFunction { u, _, _ -> lap.matmul(u) - u * u * u }
+        val prob = OdeProblem(f, Tensor.of(*DoubleArray(n) { sin(3.0 * (it + 1) / (n + 1)) }), 0.0, 1.0)
+        val o = SolveOptions.defaults().rtol(1e-6).atol(1e-9).saveat(0.1, 0.5, 1.0)
+        for (alg in methods) agree(solve(prob, alg, o, true), solve(prob, alg, o, false), 1e-9)
+    }
+
     test("an autonomous compiled f is known not to read t (no ∂f/∂t per step); a non-autonomous one is") {
         val rober = StiffProblems.robertson()
         FlatStateOps.of(rober.term().compiled(rober.u0(), rober.p()), rober.p(), rober.u0().shape()).readsTime() shouldBe false
