@@ -119,6 +119,16 @@ public final class CompiledFunction extends Op {
     /** Shape of the output. */
     public Shape outputShape() { return forward.outputShapes[0]; }
 
+    /**
+     * Whether the traced function reads its argument i: false means its output does not depend on
+     * that argument at all (an autonomous right-hand side ignores t), so derivatives with respect
+     * to it are exactly zero and need not be computed.
+     */
+    public boolean reads(int i) {
+        if (i < 0 || i >= shapes.length) throw new IndexOutOfBoundsException(name() + " has " + shapes.length + " arguments, not " + (i + 1));
+        return forward.reads(i);
+    }
+
     /** Kernels per forward run (after merging identical ops and aliasing reshapes). */
     public int programLength() { return forward.length(); }
 

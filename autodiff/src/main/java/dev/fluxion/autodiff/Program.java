@@ -59,6 +59,7 @@ final class Program {
         List<ProgramCodegen.Instr> instrs = new ArrayList<>();
         int[] inSlot = new int[inputShapes.length];
         java.util.Arrays.fill(inSlot, -1);
+        boolean[] read = new boolean[explicitInputs];
         for (int k = 0; k < n; k++) {
             Graph.Node node = nodes.get(k);
             if (node.isInput()) {
@@ -67,6 +68,7 @@ final class Program {
                 sizes.add(node.shape.size());
                 consts.add(null);
                 inSlot[node.isImplicit() ? explicitInputs + node.implicitIndex : node.inputIndex] = slotOf[k];
+                if (!node.isImplicit()) read[node.inputIndex] = live[k];
                 continue;
             }
             if (!live[k]) continue;
@@ -102,6 +104,7 @@ final class Program {
                 consts.add(null);
             }
         }
+        this.explicitRead = read;
         this.slots = sizes.size();
         this.slotSize = sizes.stream().mapToInt(Integer::intValue).toArray();
         this.constants = consts.toArray(new double[0][]);
@@ -126,6 +129,12 @@ final class Program {
         for (int o : outputSlot) if (ins.contains(o) || constants[o] != null) direct = false;
         this.directIO = direct;
     }
+
+    /** Per explicit input, whether a live op (or an output) reads it. */
+    private final boolean[] explicitRead;
+
+    /** Whether explicit input i is read at all: false when the traced function ignores that argument (an autonomous f's t). */
+    boolean reads(int i) { return explicitRead[i]; }
 
     /** Whether runs pass arguments and results by reference (see the constructor). */
     private final boolean directIO;

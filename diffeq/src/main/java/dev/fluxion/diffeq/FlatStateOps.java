@@ -227,6 +227,9 @@ public final class FlatStateOps implements StateOps<double[]> {
         return sparsePlan.decompress(jvpSparse.output(1));
     }
 
+    /** False when the compiled f never reads t (its trace has no use of it). */
+    @Override public boolean readsTime() { return cf == null || cf.reads(2); }
+
     /** ∂f/∂t by one forward lane on t. */
     @Override public double[] timeDerivative(double[] u, double t) {
         if (jacobianSource != null) {

@@ -51,6 +51,12 @@ public interface StateOps<S> {
     /** ∂f/∂t at (u, t), exact (one forward lane on t), for non-autonomous Rosenbrock steps. Counted as one evaluation. */
     S timeDerivative(S u, double t);
 
+    /**
+     * Whether f reads t at all; false only when that is known (a compiled f whose trace never read
+     * t), so ∂f/∂t is exactly zero and a Rosenbrock step may skip computing it.
+     */
+    default boolean readsTime() { return true; }
+
     /** The parameters f reads (for callbacks), or null on plans that have none (augmented systems). */
     default Tensor p() { return null; }
 

@@ -36,4 +36,10 @@ public interface Stepper<S, C extends StepCache> {
 
     /** Whether {@link #interpolate} needs f at the step's end (Hermite interpolation). */
     boolean interpolationNeedsFnew();
+
+    /** Jacobians taken so far (implicit methods; reported in {@link SolverStats#jacobianEvaluations}). */
+    default int jacobians() { return 0; }
+
+    /** Linear solves with a factored W so far (implicit methods; reported in {@link SolverStats#linearSolves}). */
+    default int linearSolves() { return 0; }
 }

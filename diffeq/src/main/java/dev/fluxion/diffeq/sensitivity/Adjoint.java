@@ -335,7 +335,6 @@ final class Adjoint {
     /** λ' = −(∂f/∂u)ᵀλ alone (ν with a mass matrix), u(t) from the piece's forward states in holder[0]. */
     private FlatRhs lambdaOnly(PieceStates[] holder) {
         double[] gu = new double[n];
-        PieceStates[] states = {PieceStates.of(dense)};
         VjpEvaluator lambdaOnly = new VjpEvaluator(f, cf, p, uShape, true, false);
         double[] lamScratch = new double[n];
         return (x, t) -> {
@@ -356,7 +355,7 @@ final class Adjoint {
         FlatRhs rhs = lambdaOnly(states);
         VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
         GaussLegendre rule = GaussLegendre.forOrder(alg.order());
-        double[] g = new double[np], lam = new double[n];
+        double[] g = new double[np], lamAt = new double[n];
         return sweep(ts, ys, ct, u0, (tCur, tPrev, uUpper, eventAtUpper, uLower) -> {
             states[0] = new PieceStates(dense, tPrev, uLower, tCur, uUpper);
             OdeSolution lam = solveBackward(rhs, stiff == null ? null : stiff.lambdaMu(states[0], false), lambda.clone(), n, tCur, tPrev, true);
@@ -368,7 +367,7 @@ final class Adjoint {
                 if (gk == null) {
                     for (int i = 0; i < rule.nodes(); i++) {
                         double tau = rule.node(i, a, b);
-                        paramsOnly.eval(states[0].at(tau), tau, lambdaOf(l.valuesAt(tau), 0, lam), null, null, g);
+                        paramsOnly.eval(states[0].at(tau), tau, lambdaOf(l.valuesAt(tau), 0, lamAt), null, null, g);
                         double w = rule.weight(i, a, b);
                         for (int j = 0; j < np; j++) mu[j] += w * g[j];
                     }
@@ -398,12 +397,12 @@ final class Adjoint {
         FlatRhs rhs = lambdaOnly(states);
         VjpEvaluator paramsOnly = new VjpEvaluator(f, cf, p, uShape, false, true);
         GaussLegendre rule = GaussLegendre.forOrder(alg.order());
-        double[] g = new double[np], lam = new double[n];
+        double[] g = new double[np], lamAt = new double[n];
         Callback accumulate = s -> {
             double a = s.t(), b = s.tPrev();   // the step ran from b back to a
             for (int i = 0; i < rule.nodes(); i++) {
                 double tau = rule.node(i, a, b);
-                paramsOnly.eval(states[0].at(tau), tau, lambdaOf(s.interpolate(tau).unsafeData(), 0, lam), null, null, g);
+                paramsOnly.eval(states[0].at(tau), tau, lambdaOf(s.interpolate(tau).unsafeData(), 0, lamAt), null, null, g);
                 double w = rule.weight(i, a, b);
                 for (int j = 0; j < np; j++) mu[j] += w * g[j];
             }

@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.stiff;
 
+import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.diffeq.OdeAlgorithm;
 import dev.fluxion.diffeq.PIController;
 import dev.fluxion.diffeq.StateOps;
@@ -24,7 +25,10 @@ public interface RosenbrockAlgorithm extends OdeAlgorithm {
 
     @Override default <S> Stepper<S, ?> stepper(StateOps<S> ops) { return stepper(ops, null); }
 
+    /** On the flat plan (plain solves of a compiled f) the stepper written for flat arrays; else the generic one. */
+    @SuppressWarnings("unchecked")
     @Override default <S> Stepper<S, ?> stepper(StateOps<S> ops, double[] mass) {
+        if (ops instanceof FlatStateOps flat) return (Stepper<S, ?>) new FlatRosenbrockStepper(tableau(), flat, controller(), mass);
         return new RosenbrockStepper<>(tableau(), ops, controller(), mass);
     }
 }

@@ -38,7 +38,7 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
     private double lastT;
     private Jacobian<S> lastJ;
     private S lastDT;
-    private int jacobians, factorizations;
+    private int jacobians, factorizations, linearSolves;
 
     public RosenbrockStepper(RosenbrockTableau tab, StateOps<S> ops, StepController controller, double[] mass) {
         this.tab = tab;
@@ -79,7 +79,10 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
     public RosenbrockTableau tableau() { return tab; }
 
     /** Jacobians taken so far (one per point stepped from, not per attempt). */
-    public int jacobians() { return jacobians; }
+    @Override public int jacobians() { return jacobians; }
+
+    /** Stage solves with W so far (one per stage per attempt). */
+    @Override public int linearSolves() { return linearSolves; }
 
     /** W factorisations so far (one per attempt). */
     public int factorizations() { return factorizations; }
@@ -116,6 +119,7 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
                 }
             }
             k[i] = w.solve(stageRhs(i, f, k, dT, h));
+            linearSolves++;
         }
         if (unew == null) unew = ops.rkSum(u, 1.0, mVals, mDeps, k, false);
         return new Step<>(t, h, u, fu, unew, fnew, errorEstimate.of(ops, norm, 1.0, k, u, unew),   // Σ e_j k_j: the stages are increments, no factor h

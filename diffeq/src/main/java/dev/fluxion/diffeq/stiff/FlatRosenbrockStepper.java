@@ -1,0 +1,366 @@
+package dev.fluxion.diffeq.stiff;
+
+import dev.fluxion.diffeq.ErrorNorm;
+import dev.fluxion.diffeq.Factorization;
+import dev.fluxion.diffeq.Jacobian;
+import dev.fluxion.diffeq.StateOps;
+import dev.fluxion.diffeq.Step;
+import dev.fluxion.diffeq.StepCache;
+import dev.fluxion.diffeq.StepController;
+import dev.fluxion.diffeq.Stepper;
+import dev.fluxion.tensor.LinearCombination;
+import dev.fluxion.tensor.LuDecomposition;
+
+import java.util.Arrays;
+
+/**
+ * {@link RosenbrockStepper}'s scheme on the flat plan (plain solves of a compiled right-hand side,
+ * states as {@code double[]}), written for a small state's per-step cost, which is what a stiff
+ * solve of a few species spends its time on (docs/BENCHMARKS.md, "Stiff: Robertson"):
+ * <ul>
+ *   <li>the stage increments of an attempt live in one array [s·n] (stage j at offset j·n);
+ *       stage i's input u + Σ a_ij k_j and its coupling Σ (C_ij/h) k_j are summed in one pass
+ *       over the earlier increments, each component in registers, and its right-hand side
+ *       Σ φ_ij F_j + h d_i ∂f/∂t + M·coupling is written into stage i's slot and solved there in
+ *       place;</li>
+ *   <li>a stage input that is the previous one plus the previous increment (the stiffly accurate
+ *       Rodas methods' last rows: a_ij = a_{i−1,j} for j &lt; i − 1 and a_{i,i−1} = 1), and u_new
+ *       when it is the last stage input plus the last increment, are that one addition (the same
+ *       terms in the same order as the full sum);</li>
+ *   <li>up to {@link #DIRECT} components W = M/(γh) − J is assembled from J's values and
+ *       LU-factored in the stepper's own buffers, and each stage solve multiplies by the pivots'
+ *       reciprocals ({@link LuDecomposition#solveRepeated}, written out for n ≤ 4); larger
+ *       Jacobians factor themselves ({@link Jacobian#factorW}), so a sparse or banded J brings its
+ *       own factorisation;</li>
+ *   <li>∂f/∂t is skipped for a right-hand side that does not read t ({@link StateOps#readsTime}).</li>
+ * </ul>
+ * A step allocates what outlives it: its increments (the dense output reads them), u_new, and
+ * the f values the compiled program returns. The scheme, error estimate and dense output are the
+ * generic stepper's; the coupling added as one term and the reciprocal pivots change the last bits,
+ * so FlatRosenbrockSpec checks the two steppers against each other on the same flat arithmetic
+ * (the same steps on Robertson; to 1e-10 with fixed steps).
+ */
+final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockStepper.Cache> {
+    /** Largest state for which the stepper factors W itself; larger Jacobians factor themselves ({@link Jacobian#factorW}). */
+    static final int DIRECT = 16;
+
+    /** A step's cache: its s stage increments, stage j at [j·n, (j + 1)·n); null for a step rejected before its stages. */
+    static final class Cache implements StepCache {
+        final double[] k;
+        final int stages;
+
+        Cache(double[] k, int stages) {
+            this.k = k;
+            this.stages = stages;
+        }
+
+        @Override public int storedStates() { return k == null ? 0 : stages; }
+    }
+
+    private static final double[] ONE = {1.0};
+
+    private final RosenbrockTableau tab;
+    private final StateOps<double[]> ops;
+    private final StepController controller;
+    private final double[] mass;
+    private final int s;
+    private final double gamma;
+    private final double[] c, d;
+    private final boolean lastAtSolution;
+    /** a and C as dense lower-triangular rows (a[i][j], j &lt; i), and φ's nonzero entries per row. */
+    private final double[][] a, cc;
+    private final int[][] phiIdx;
+    private final double[][] phiVal;
+    /** Whether stage input i is stage input i − 1 plus k_{i−1}. */
+    private final boolean[] chained;
+    /** Whether u_new is the last stage input plus k_{s−1}. */
+    private final boolean unewChained;
+    private final double[] m, e;
+    private final double[] denseWeights;
+    /** Whether ∂f/∂t is needed: some d_i is nonzero and f reads t. */
+    private final boolean timeDependent;
+
+    // buffers, sized at the first step
+    private int n = -1;
+    private double[] stageIn, w, couple, err, errScratch;
+    private final double[][] errRow = new double[1][];
+    private LuDecomposition lu;
+    private final double[][] fs;
+    private final double[] cRow;
+
+    // J and ∂f/∂t at the last point stepped from: a rejected step retries from the same (u, t)
+    private double[] lastU;
+    private double lastT;
+    private Jacobian<double[]> lastJ;
+    private double[] lastDT;
+    private int jacobians, factorizations, linearSolves;
+
+    FlatRosenbrockStepper(RosenbrockTableau tab, StateOps<double[]> ops, StepController controller, double[] mass) {
+        this.tab = tab;
+        this.ops = ops;
+        this.controller = controller;
+        this.mass = mass;
+        this.s = tab.stages();
+        this.gamma = tab.gamma();
+        this.lastAtSolution = tab.lastStageAtSolution();
+        c = new double[s];
+        d = new double[s];
+        m = new double[s];
+        e = new double[s];
+        a = new double[s][];
+        cc = new double[s][];
+        phiIdx = new int[s][];
+        phiVal = new double[s][];
+        chained = new boolean[s];
+        boolean anyD = false;
+        for (int i = 0; i < s; i++) {
+            c[i] = tab.c(i);
+            d[i] = tab.d(i);
+            m[i] = tab.m(i);
+            e[i] = tab.e(i);
+            anyD |= d[i] != 0.0;
+            a[i] = new double[i];
+            cc[i] = new double[i];
+            double[] phi = new double[i + 1];
+            for (int j = 0; j < i; j++) {
+                a[i][j] = tab.a(i, j);
+                cc[i][j] = tab.cCoupling(i, j);
+            }
+            for (int j = 0; j <= i; j++) phi[j] = tab.phi(i, j);
+            phiIdx[i] = LinearCombination.liveTerms(phi);
+            phiVal[i] = LinearCombination.liveValues(phi);
+            chained[i] = i >= 2 && extends_(a[i], a[i - 1]);
+        }
+        if (lastAtSolution && m[s - 1] != 0.0) throw new IllegalArgumentException(tab.name() + ": a last stage at u_new cannot weigh its own increment in u_new");
+        unewChained = !lastAtSolution && s >= 2 && extends_(m, a[s - 1]);
+        denseWeights = new double[s + 2];
+        fs = new double[s][];
+        cRow = new double[s];
+        timeDependent = anyD && ops.readsTime();
+    }
+
+    /** Whether row equals prev in its first prev.length entries, then 1, then zeros. */
+    private static boolean extends_(double[] row, double[] prev) {
+        int p = prev.length;
+        if (row.length < p + 1) return false;
+        for (int j = 0; j < p; j++) if (row[j] != prev[j]) return false;
+        if (row[p] != 1.0) return false;
+        for (int j = p + 1; j < row.length; j++) if (row[j] != 0.0) return false;
+        return true;
+    }
+
+    @Override public int order() { return tab.order(); }
+
+    @Override public int errorOrder() { return Math.min(tab.order(), tab.embeddedOrder()) + 1; }
+
+    @Override public boolean adaptive() { return true; }
+
+    @Override public StepController defaultController() { return controller; }
+
+    @Override public StateOps<double[]> ops() { return ops; }
+
+    @Override public int jacobians() { return jacobians; }
+
+    @Override public int linearSolves() { return linearSolves; }
+
+    private void size(int size) {
+        n = size;
+        stageIn = new double[n];
+        couple = new double[n];
+        err = new double[n];
+        errScratch = new double[n];
+        lu = null;
+        if (n <= DIRECT) {
+            w = new double[n * n];
+            lu = new LuDecomposition(n);
+        }
+    }
+
+    @Override public Step<double[], Cache> attempt(double t, double[] u, double[] fu, double h, ErrorNorm norm) {
+        if (u.length != n) size(u.length);
+        int n = this.n;
+        if (u != lastU || t != lastT || lastJ == null) {
+            lastJ = ops.jacobian(u, t);
+            lastDT = timeDependent ? ops.timeDerivative(u, t) : null;
+            lastU = u;
+            lastT = t;
+            jacobians++;
+        }
+        factorizations++;
+        double inv = 1.0 / (gamma * h);
+        Factorization<double[]> big = null;
+        boolean singular;
+        if (lu != null) {
+            double[] j = lastJ.values();
+            double[] ww = w;
+            int nn = n * n;
+            if (mass == null) {
+                for (int q = 0; q < nn; q++) ww[q] = -j[q];
+                for (int q = 0; q < nn; q += n + 1) ww[q] += inv;
+            } else {
+                for (int q = 0; q < nn; q++) ww[q] = inv * mass[q] - j[q];
+            }
+            singular = lu.refactor(ww).isSingular();
+        } else {
+            big = lastJ.factorW(inv, mass);
+            singular = big.singular();
+        }
+        if (singular) {
+            // no step: NaN state and error, so an adaptive solve shrinks h and a fixed-step one ends UNSTABLE
+            double[] nan = new double[n];
+            Arrays.fill(nan, Double.NaN);
+            return new Step<>(t, h, u, fu, nan, null, Double.NaN, new Cache(null, s));
+        }
+        double[] k = new double[s * n];
+        double[][] f = fs;
+        f[0] = fu;
+        double[] unew = null, fnew = null;
+        double[] ui = u;
+        double invH = 1.0 / h;
+        for (int i = 0; i < s; i++) {
+            if (i > 0) {
+                double[] ci = scaledCoupling(i, invH);
+                if (i == s - 1 && lastAtSolution) {
+                    unew = combine(new double[n], u, m, k, s - 1);   // m_{s-1} = 0: the last stage reads u_new
+                    coupling(ci, k, i);
+                    f[i] = fnew = ops.eval(unew, t + h);
+                } else if (chained[i]) {
+                    ui = addStage(stageIn, ui, k, i - 1);
+                    coupling(ci, k, i);
+                    f[i] = ops.eval(ui, t + c[i] * h);
+                } else {
+                    ui = inputAndCoupling(a[i], ci, u, k, i);
+                    f[i] = ops.eval(ui, t + c[i] * h);
+                }
+            }
+            stageRhs(i, f, k, h);
+            if (big == null) {
+                lu.solveRepeated(k, i * n);
+            } else {
+                double[] x = big.solve(Arrays.copyOfRange(k, i * n, (i + 1) * n));
+                System.arraycopy(x, 0, k, i * n, n);
+            }
+            linearSolves++;
+        }
+        if (unew == null) unew = unewChained ? addStage(new double[n], ui, k, s - 1) : combine(new double[n], u, m, k, s);
+        return new Step<>(t, h, u, fu, unew, fnew, error(norm, k, u, unew), new Cache(k, s));
+    }
+
+    /** out = u + Σ_{j&lt;terms} w_j k_j per component, the terms in order (zeros add nothing). */
+    private double[] combine(double[] out, double[] u, double[] wt, double[] k, int terms) {
+        int n = this.n;
+        for (int q = 0; q < n; q++) {
+            double acc = u[q];
+            for (int j = 0, at = q; j < terms; j++, at += n) acc += wt[j] * k[at];
+            out[q] = acc;
+        }
+        return out;
+    }
+
+    /** out = x + k_j (a stage input one increment on from the previous one). */
+    private double[] addStage(double[] out, double[] x, double[] k, int j) {
+        int n = this.n;
+        for (int q = 0, at = j * n; q < n; q++, at++) out[q] = x[q] + k[at];
+        return out;
+    }
+
+    /** C_ij/h for j &lt; i, in a scratch row. */
+    private double[] scaledCoupling(int i, double invH) {
+        double[] ci = cc[i], out = cRow;
+        for (int j = 0; j < i; j++) out[j] = ci[j] * invH;
+        return out;
+    }
+
+    /**
+     * Stage i's input u + Σ a_ij k_j into the stage-input scratch and its coupling Σ (C_ij/h) k_j
+     * into {@link #couple}, in one pass over the earlier increments (both read the same k_j).
+     */
+    private double[] inputAndCoupling(double[] ai, double[] ci, double[] u, double[] k, int i) {
+        int n = this.n;
+        double[] in = stageIn, cpl = couple;
+        for (int q = 0; q < n; q++) {
+            double x = u[q], y = 0.0;
+            for (int j = 0, at = q; j < i; j++, at += n) {
+                double kv = k[at];
+                x += ai[j] * kv;
+                y += ci[j] * kv;
+            }
+            in[q] = x;
+            cpl[q] = y;
+        }
+        return in;
+    }
+
+    /** The coupling Σ (C_ij/h) k_j of stage i into {@link #couple}. */
+    private void coupling(double[] ci, double[] k, int i) {
+        int n = this.n;
+        double[] cpl = couple;
+        for (int q = 0; q < n; q++) {
+            double y = 0.0;
+            for (int j = 0, at = q; j < i; j++, at += n) y += ci[j] * k[at];
+            cpl[q] = y;
+        }
+    }
+
+    /**
+     * Stage i's right-hand side Σ φ_ij F_j + h d_i ∂f/∂t + M c, where c = Σ (C_ij/h) k_j is already
+     * in {@link #couple} (stage 0 has none), into stage i's slot of k.
+     */
+    private void stageRhs(int i, double[][] f, double[] k, double h) {
+        int n = this.n;
+        int[] pi = phiIdx[i];
+        double[] pv = phiVal[i];
+        double[] dT = lastDT;
+        double hd = dT == null ? 0.0 : h * d[i];
+        double[] cpl = couple;
+        double[] mm = mass;
+        int slot = i * n;
+        for (int q = 0; q < n; q++) {
+            double acc = 0.0;
+            for (int r = 0; r < pi.length; r++) acc += pv[r] * f[pi[r]][q];
+            if (hd != 0.0) acc += hd * dT[q];
+            if (i > 0) {
+                if (mm == null) {
+                    acc += cpl[q];
+                } else {
+                    double mc = 0.0;
+                    for (int r = 0, row = q * n; r < n; r++) mc += mm[row + r] * cpl[r];
+                    acc += mc;
+                }
+            }
+            k[slot + q] = acc;
+        }
+    }
+
+    /** The weighted norm of Σ e_j k_j (the stages are increments: no factor h), through the solve's {@link ErrorNorm}. */
+    private double error(ErrorNorm norm, double[] k, double[] u, double[] unew) {
+        int len = ops.normLength();
+        if (len == 0) return 0.0;
+        double[] x = err;
+        for (int q = 0; q < n; q++) {
+            double acc = 0.0;
+            for (int j = 0, at = q; j < s; j++, at += n) if (e[j] != 0.0) acc += e[j] * k[at];
+            x[q] = acc;
+        }
+        errRow[0] = x;
+        return norm.ofSum(1.0, ONE, errRow, 1, u, unew, len, errScratch);
+    }
+
+    @Override public boolean interpolationNeedsFnew() { return false; }
+
+    @Override public double[] interpolate(Step<double[], Cache> step, double theta) {
+        if (theta == 0.0) return step.u;
+        if (theta == 1.0) return step.unew;
+        double[] wt = denseWeights;
+        tab.dense().weights(theta, wt);
+        double[] u = step.u, unew = step.unew, k = step.cache.k;
+        int len = u.length;
+        double[] out = new double[len];
+        for (int q = 0; q < len; q++) {
+            double acc = wt[0] * u[q] + wt[1] * unew[q];
+            for (int j = 0, at = q; j < s; j++, at += len) if (wt[2 + j] != 0.0) acc += wt[2 + j] * k[at];
+            out[q] = acc;
+        }
+        return out;
+    }
+}
