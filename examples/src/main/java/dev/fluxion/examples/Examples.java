@@ -23,6 +23,8 @@ public final class Examples {
             case "dosing" -> Dosing.main(rest);
             case "birth-death" -> BirthDeath.main(rest);
             case "java-demo", "java" -> JavaDemo.main(rest);
+            // a measurement rather than a demo (docs/BENCHMARKS.md, "Time to first gradient"): through the launcher, as users start jobs
+            case "first-gradient" -> dev.fluxion.examples.bench.FirstGradient.main(rest);
             default -> {
                 System.err.println("unknown example '" + argv[0] + "'; examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, bouncing-ball, dosing, birth-death, java-demo");
                 System.exit(2);

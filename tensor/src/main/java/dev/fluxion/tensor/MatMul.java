@@ -86,7 +86,13 @@ public final class MatMul extends KernelOp {
 
     /**
      * out[m×n] = op(a)·op(b), op(a) [m×k], op(b) [k×n]; a is stored [m×k] or, transposed, [k×m]
-     * (likewise b). Loop orders keep the innermost loop on contiguous memory where they can.
+     * (likewise b). Every out[i, j] is 0 + a[i,0]·b[0,j] + a[i,1]·b[1,j] + … in order of p, whichever
+     * kernel runs (the order of {@link #matvec} and of ProgramCodegen's unrolled matmul), so the
+     * kernels below, and the row split over both cores, change speed and never a bit of the result.
+     * The kernels are chosen by shape, as a neural ODE on a batch [B, d] needs them (issue 15): a
+     * Dense layer's x·Wᵀ has a small k or a small n, and its backward pass multiplies by the
+     * transposed batch; loops whose innermost run is along a length-2 axis, or that stride through
+     * memory, were 2–6× slower than a plain loop over the rows.
      */
     static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] out, int oo, int m, int k, int n) {
         if (k == 1) {   // outer product (the gradient of a dense layer's weight)
@@ -102,32 +108,125 @@ public final class MatMul extends KernelOp {
             else matvec(a, ao, b, bo, out, oo, m, k);
             return;
         }
-        Arrays.fill(out, oo, oo + m * n, 0.0);
-        if (!tb) {
-            // i-p-j: the inner loop runs along rows of b and out
-            for (int i = 0; i < m; i++) {
-                int orow = oo + i * n;
+        // op(b) as the kernels want it: rows of b [n×k] for dot products when n is small (each
+        // output a dot product of contiguous rows, four rows of a at a time), else b [k×n] for
+        // axpys along out's rows. The copy is k·n numbers, small beside m·k·n work.
+        boolean dots = n < SMALL && !ta;
+        double[] bk = b;
+        int bko = bo;
+        if (dots ? !tb : tb) {
+            bk = transposed(b, bo, tb ? n : k, tb ? k : n);
+            bko = 0;
+        }
+        double[] bb = bk;
+        int bbo = bko;
+        RowRange work = (i0, i1) -> {
+            if (dots) dotRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
+            else if (!ta) axpyRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
+            else transposedRows(a, ao, bb, bbo, out, oo, m, k, n, i0, i1);
+        };
+        Parallel.rows(m, (long) m * k * n, work);
+    }
+
+    /** Below this many columns, out's rows are dot products rather than axpys. */
+    static final int SMALL = 8;
+
+    /** x stored [r×c] → a new [c×r]. */
+    private static double[] transposed(double[] x, int xo, int r, int c) {
+        double[] t = new double[r * c];
+        for (int i = 0; i < r; i++) {
+            int row = xo + i * c;
+            for (int j = 0; j < c; j++) t[j * r + i] = x[row + j];
+        }
+        return t;
+    }
+
+    /** A range of out's rows computed by one thread. */
+    interface RowRange {
+        void run(int i0, int i1);
+    }
+
+    /** out[i, j] = a[i, :]·bt[j, :] for rows i0..i1: a [m×k], bt [n×k], four rows of a at a time. */
+    static void dotRows(double[] a, int ao, double[] bt, int bo, double[] out, int oo, int k, int n, int i0, int i1) {
+        int i = i0;
+        for (; i + 3 < i1; i += 4) {
+            int r0 = ao + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+            for (int j = 0; j < n; j++) {
+                int br = bo + j * k;
+                double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
                 for (int p = 0; p < k; p++) {
-                    double aip = ta ? a[ao + p * m + i] : a[ao + i * k + p];
-                    int brow = bo + p * n;
-                    for (int j = 0; j < n; j++) out[orow + j] += aip * b[brow + j];
+                    double bp = bt[br + p];
+                    s0 += a[r0 + p] * bp;
+                    s1 += a[r1 + p] * bp;
+                    s2 += a[r2 + p] * bp;
+                    s3 += a[r3 + p] * bp;
                 }
+                out[oo + i * n + j] = s0;
+                out[oo + (i + 1) * n + j] = s1;
+                out[oo + (i + 2) * n + j] = s2;
+                out[oo + (i + 3) * n + j] = s3;
             }
-        } else {
-            // b stored [n×k]: dot products along rows of b
-            for (int i = 0; i < m; i++) {
+        }
+        for (; i < i1; i++) {
+            int r = ao + i * k;
+            for (int j = 0; j < n; j++) {
+                int br = bo + j * k;
+                double s = 0.0;
+                for (int p = 0; p < k; p++) s += a[r + p] * bt[br + p];
+                out[oo + i * n + j] = s;
+            }
+        }
+    }
+
+    /** out[i, :] = Σ_p a[i, p]·b[p, :] for rows i0..i1: a [m×k], b [k×n]; the inner loop runs along b's and out's rows. */
+    static void axpyRows(double[] a, int ao, double[] b, int bo, double[] out, int oo, int k, int n, int i0, int i1) {
+        if (k == 2) {   // a Dense layer on a 2-D state: two axpys, written out so the row stays in registers
+            for (int i = i0; i < i1; i++) {
+                double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1];
                 int orow = oo + i * n;
-                for (int j = 0; j < n; j++) {
-                    double acc = 0.0;
-                    int brow = bo + j * k;
-                    if (!ta) {
-                        int ar = ao + i * k;
-                        for (int p = 0; p < k; p++) acc += a[ar + p] * b[brow + p];
-                    } else {
-                        for (int p = 0; p < k; p++) acc += a[ao + p * m + i] * b[brow + p];
-                    }
-                    out[orow + j] = acc;
+                for (int j = 0; j < n; j++) out[orow + j] = 0.0 + a0 * b[bo + j] + a1 * b[bo + n + j];
+            }
+            return;
+        }
+        java.util.Arrays.fill(out, oo + i0 * n, oo + i1 * n, 0.0);
+        for (int i = i0; i < i1; i++) {
+            int orow = oo + i * n;
+            int ar = ao + i * k;
+            for (int p = 0; p < k; p++) {
+                double aip = a[ar + p];
+                int brow = bo + p * n;
+                for (int j = 0; j < n; j++) out[orow + j] += aip * b[brow + j];
+            }
+        }
+    }
+
+    /**
+     * out[i, :] = Σ_p a[p, i]·b[p, :] for rows i0..i1, a stored [k×m] (op(a) = aᵀ), b [k×n]: p runs
+     * outermost so a and b are both read along their rows (the weight gradient Gᵀ·X of a batch).
+     * With few columns, each column of out is accumulated as a contiguous vector first.
+     */
+    static void transposedRows(double[] a, int ao, double[] b, int bo, double[] out, int oo, int m, int k, int n, int i0, int i1) {
+        int w = i1 - i0;
+        if (n < SMALL) {
+            double[] col = new double[w];
+            for (int j = 0; j < n; j++) {
+                java.util.Arrays.fill(col, 0.0);
+                for (int p = 0; p < k; p++) {
+                    double bpj = b[bo + p * n + j];
+                    int arow = ao + p * m + i0;
+                    for (int i = 0; i < w; i++) col[i] += a[arow + i] * bpj;
                 }
+                for (int i = 0; i < w; i++) out[oo + (i0 + i) * n + j] = col[i];
+            }
+            return;
+        }
+        java.util.Arrays.fill(out, oo + i0 * n, oo + i1 * n, 0.0);
+        for (int p = 0; p < k; p++) {
+            int arow = ao + p * m, brow = bo + p * n;
+            for (int i = i0; i < i1; i++) {
+                double aip = a[arow + i];
+                int orow = oo + i * n;
+                for (int j = 0; j < n; j++) out[orow + j] += aip * b[brow + j];
             }
         }
     }

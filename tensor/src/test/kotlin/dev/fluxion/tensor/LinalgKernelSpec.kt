@@ -84,6 +84,33 @@ class LinalgKernelSpec : FunSpec({
         }
     }
 
+    test("matmul with every transpose pair equals in-order dot products bit for bit, skinny and large shapes, split over threads or not") {
+        // Issue 15's kernels are chosen by shape (dot products for few columns, axpys along rows,
+        // a transposed-a kernel, row splits over the cores above Parallel.THRESHOLD); each must
+        // keep every output's summation order 0 + a_i0 b_0j + a_i1 b_1j + ..., so the reference is
+        // that plain loop and the comparison is on raw bits. [1024, 2]·[2, 64]ᵀ and [1024, 64]·[64, 2]ᵀ
+        // are a batched Dense layer's forward; [64, 1024]ᵀ-shaped products are its backward.
+        val r = Random(66L)
+        val shapes = listOf(intArrayOf(1024, 2, 64), intArrayOf(1024, 64, 2), intArrayOf(64, 1024, 2), intArrayOf(2, 1024, 64),
+            intArrayOf(1024, 2, 2), intArrayOf(7, 3, 5), intArrayOf(5, 9, 3), intArrayOf(3, 4, 11), intArrayOf(300, 40, 50), intArrayOf(17, 1, 9))
+        for (sh in shapes) {
+            val (m, k, n) = Triple(sh[0], sh[1], sh[2])
+            val av = G.tensor(r, intArrayOf(m, k)).toDoubleArray()
+            val bv = G.tensor(r, intArrayOf(k, n)).toDoubleArray()
+            val want = DoubleArray(m * n) { q -> val i = q / n; val j = q % n; var s = 0.0; for (p in 0 until k) s += av[i * k + p] * bv[p * n + j]; s }
+            for (ta in listOf(false, true)) for (tb in listOf(false, true)) {
+                val a = if (ta) Tensor.of(Shape.of(m, k), *av).transpose().let { Tensor.of(Shape.of(k, m), *it.toDoubleArray()) } else Tensor.of(Shape.of(m, k), *av)
+                val b = if (tb) Tensor.of(Shape.of(k, n), *bv).transpose().let { Tensor.of(Shape.of(n, k), *it.toDoubleArray()) } else Tensor.of(Shape.of(k, n), *bv)
+                withClue("[$m, $k]·[$k, $n] transA=$ta transB=$tb") {
+                    val got = Tensor.matmul(a, ta, b, tb)
+                    got.shape() shouldBe Shape.of(m, n)
+                    rawBits(got.toDoubleArray()) shouldBe rawBits(want)
+                    rawBits(runKernel(MatMul.of(ta, tb), a, b).toDoubleArray()) shouldBe rawBits(want)
+                }
+            }
+        }
+    }
+
     test("solve(A, b) satisfies A x = b for vector and matrix right-hand sides, eager and compiled") {
         checkAll(propConfig(33L, 60), Arb.long()) { seed ->
             val r = Random(seed)

@@ -65,4 +65,14 @@ class UnaryKernelSpec : FunSpec({
         sp[2] shouldBe 40.0
         abs(sp[1] - exp(-40.0)) shouldBeLessThanOrEqual 1e-30
     }
+
+    test("transcendentals on a batch large enough to split over threads give each element's serial value bit for bit") {
+        // [1024, 64] activations cross Parallel's threshold; the split must not change a bit
+        val r = Random(47L)
+        val v = DoubleArray(1024 * 64) { -6.0 + 12.0 * r.nextDouble() }
+        val x = Tensor.of(Shape.of(1024, 64), *v)
+        x.tanh().toDoubleArray().map { it.toRawBits() } shouldBe v.map { MathFunctions.tanh(it).toRawBits() }
+        x.exp().toDoubleArray().map { it.toRawBits() } shouldBe v.map { Math.exp(it).toRawBits() }
+        x.sigmoid().toDoubleArray().map { it.toRawBits() } shouldBe v.map { MathFunctions.sigmoid(it).toRawBits() }
+    }
 })

@@ -1,0 +1,176 @@
+package dev.fluxion.examples.bench;
+
+import dev.fluxion.autodiff.AD;
+import dev.fluxion.autodiff.TensorFunction;
+import dev.fluxion.diffeq.SolveOptions;
+import dev.fluxion.diffeq.ode.Tsit5;
+import dev.fluxion.nn.Activation;
+import dev.fluxion.nn.Chain;
+import dev.fluxion.nn.Dense;
+import dev.fluxion.nn.Flat;
+import dev.fluxion.nn.NeuralODE;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Issue 15's batched neural ODE, the case bench/peers/batched_torchdiffeq.py runs for torchdiffeq:
+ * B trajectories of a 2-D state (uniform in [−1, 1]²) through Dense(2, 64, tanh), Dense(64, 2)
+ * (322 parameters), saved at t = 0.05, 0.10, …, 1.0, Tsit5 at rtol 1e-5, atol 1e-7, loss = the sum
+ * of squares of the saved series, d loss / d θ. A warmed-up harness: for each B and sensealg, untimed
+ * gradients for about {@code warm} seconds, then {@code reps} timed ones; it prints the median and the
+ * 10th–90th percentiles (ms per gradient), the forward solve's f evaluations, and the GFLOP/s of the
+ * batched right-hand side (4·B·64·2 + 2·B·64 flops per f evaluation, counted as multiply-adds × 2, the
+ * same count for the hand-written loop) timed alone against a hand-written double loop over the rows.
+ *
+ * <pre>java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.BatchedNeuralOde [B,B,...] [sensealg,...] [reps]</pre>
+ */
+public final class BatchedNeuralOde {
+    private BatchedNeuralOde() {}
+
+    static final int WIDTH = 64;
+
+    public static void main(String[] args) {
+        int[] bs = Arrays.stream((args.length > 0 ? args[0] : "16,256,1024").split(",")).mapToInt(Integer::parseInt).toArray();
+        List<String> methods = Arrays.asList((args.length > 1 ? args[1] : "ReverseTape").split(","));
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        if (methods.contains("kernels")) {
+            for (int b : bs) kernels(b);
+            return;
+        }
+        System.out.printf("load before: %s%n", Load.now());
+        System.out.println("| B | sensealg | median ms/gradient | p10 – p90 | f evals (forward) | rhs GFLOP/s (Fluxion) | rhs GFLOP/s (hand loop) |");
+        System.out.println("| ---: | --- | ---: | --- | ---: | ---: | ---: |");
+        for (int b : bs) {
+            for (String m : methods) {
+                Case c = new Case(b, m);
+                double[] t = c.time(reps);
+                double[] rhs = c.rhsGflops();
+                System.out.printf("| %d | %s | %.2f | %.2f – %.2f | %d | %.2f | %.2f |%n", b, m, t[0], t[1], t[2], c.nf(), rhs[0], rhs[1]);
+            }
+        }
+        System.out.printf("load after: %s%n", Load.now());
+    }
+
+    /**
+     * µs per call of the ops one f evaluation and its pullback run at batch B (the profile's hot
+     * spots): the two layers' products, tanh, the bias add, and the backward pass's products.
+     */
+    static void kernels(int b) {
+        SplittableRandom rng = new SplittableRandom(1);
+        Tensor x = Tensor.rand(rng, b, 2), w1 = Tensor.rand(rng, WIDTH, 2), b1 = Tensor.rand(rng, WIDTH);
+        Tensor h = Tensor.rand(rng, b, WIDTH), w2 = Tensor.rand(rng, 2, WIDTH), g2 = Tensor.rand(rng, b, 2);
+        double[] xs = x.toDoubleArray(), w1s = w1.toDoubleArray(), z = new double[b * WIDTH];
+        System.out.printf("B = %d, µs per call (best of 7 rounds):%n", b);
+        System.out.printf("  [B,2]·[64,2]ᵀ (layer 1)      %8.1f   plain loop %8.1f%n", Case.perCall(() -> Tensor.matmul(x, false, w1, true)) * 1e6,
+                Case.perCall(() -> {
+                    for (int r = 0; r < b; r++) for (int j = 0; j < WIDTH; j++) z[r * WIDTH + j] = xs[2 * r] * w1s[2 * j] + xs[2 * r + 1] * w1s[2 * j + 1];
+                }) * 1e6);
+        System.out.printf("  [B,64]·[2,64]ᵀ (layer 2)     %8.1f%n", Case.perCall(() -> Tensor.matmul(h, false, w2, true)) * 1e6);
+        System.out.printf("  tanh [B,64]                  %8.1f%n", Case.perCall(h::tanh) * 1e6);
+        System.out.printf("  [B,64] + [64] (bias)         %8.1f%n", Case.perCall(() -> h.plus(b1)) * 1e6);
+        System.out.printf("  [B,2]·[2,64] (dh, backward)  %8.1f%n", Case.perCall(() -> Tensor.matmul(g2, false, w2, false)) * 1e6);
+        System.out.printf("  [B,2]ᵀ·[B,64] (dW2)          %8.1f%n", Case.perCall(() -> Tensor.matmul(g2, true, h, false)) * 1e6);
+        System.out.printf("  [B,64]·[64,2] (dx, backward) %8.1f%n", Case.perCall(() -> Tensor.matmul(h, false, w1, false)) * 1e6);
+        System.out.printf("  [B,64]ᵀ·[B,2] (dW1)          %8.1f%n", Case.perCall(() -> Tensor.matmul(h, true, x, false)) * 1e6);
+    }
+
+    /** One batch size and sensitivity method: the model, the data and the loss. */
+    public static final class Case {
+        final int b;
+        final Chain model;
+        final Flat flat;
+        final NeuralODE node;
+        final Tensor u0, theta;
+        final TensorFunction loss;
+
+        public Case(int b, String method) {
+            this.b = b;
+            SplittableRandom rng = new SplittableRandom(0);
+            model = Chain.of(new Dense(2, WIDTH, Activation.TANH, rng), new Dense(WIDTH, 2, Activation.IDENTITY, rng));
+            flat = new Flat(model);
+            double[] ts = new double[20];
+            for (int i = 0; i < 20; i++) ts[i] = 0.05 * (i + 1);
+            SolveOptions o = SolveOptions.defaults().saveat(ts).rtol(1e-5).atol(1e-7).sensealg(GradientBench.method(method));
+            node = new NeuralODE(model, 0.0, 1.0, new Tsit5(), o);
+            u0 = Tensor.rand(rng, b, 2).times(2.0).minus(1.0);
+            theta = flat.flatten();
+            loss = q -> node.apply(u0, flat.unflatten(q)).square().sum();
+        }
+
+        public Tensor gradient() { return AD.gradient(loss, theta); }
+
+        int nf() { return node.solve(u0).stats().functionEvaluations(); }
+
+        /** Median, p10 and p90 of ms per gradient after about two seconds of warm-up. */
+        double[] time(int reps) {
+            long warmEnd = System.nanoTime() + 2_000_000_000L;
+            int warmed = 0;
+            while (System.nanoTime() < warmEnd || warmed < 5) {
+                gradient();
+                warmed++;
+            }
+            List<Double> times = new ArrayList<>();
+            for (int r = 0; r < reps; r++) {
+                long s = System.nanoTime();
+                gradient();
+                times.add((System.nanoTime() - s) / 1e6);
+            }
+            double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new double[] {t[t.length / 2], t[t.length / 10], t[Math.min(t.length - 1, t.length * 9 / 10)]};
+        }
+
+        /** GFLOP/s of one evaluation of the model on [B, 2]: Fluxion's tensor ops against a plain loop. */
+        double[] rhsGflops() {
+            double flops = 2.0 * b * (2 * WIDTH + WIDTH * 2) + 2.0 * b * WIDTH + 2.0 * b;   // two matmuls, two bias adds
+            List<Tensor> ps = flat.unflatten(theta);
+            double[] w1 = ps.get(0).toDoubleArray(), b1 = ps.get(1).toDoubleArray(), w2 = ps.get(2).toDoubleArray(), b2 = ps.get(3).toDoubleArray();
+            double[] x = u0.toDoubleArray(), h = new double[b * WIDTH], y = new double[b * 2];
+            double tF = perCall(() -> model.apply(u0, ps));
+            double tL = perCall(() -> handLoop(x, w1, b1, w2, b2, h, y, b));
+            return new double[] {flops / tF / 1e9, flops / tL / 1e9};
+        }
+
+        static double perCall(Runnable r) {
+            for (int i = 0; i < 2000; i++) r.run();
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 7; round++) {
+                int n = 500;
+                long s = System.nanoTime();
+                for (int i = 0; i < n; i++) r.run();
+                best = Math.min(best, (System.nanoTime() - s) / 1e9 / n);
+            }
+            return best;
+        }
+
+        /** The right-hand side written by hand: h = tanh(x W1ᵀ + b1), y = h W2ᵀ + b2, row by row. */
+        static void handLoop(double[] x, double[] w1, double[] b1, double[] w2, double[] b2, double[] h, double[] y, int b) {
+            for (int r = 0; r < b; r++) {
+                double x0 = x[2 * r], x1 = x[2 * r + 1];
+                int hr = r * WIDTH;
+                for (int j = 0; j < WIDTH; j++) h[hr + j] = Math.tanh(w1[2 * j] * x0 + w1[2 * j + 1] * x1 + b1[j]);
+                double s0 = b2[0], s1 = b2[1];
+                for (int j = 0; j < WIDTH; j++) {
+                    s0 += w2[j] * h[hr + j];
+                    s1 += w2[WIDTH + j] * h[hr + j];
+                }
+                y[2 * r] = s0;
+                y[2 * r + 1] = s1;
+            }
+        }
+    }
+
+    /** The 1-minute load average, for the record beside the timings. */
+    static final class Load {
+        static String now() {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+            } catch (java.io.IOException e) {
+                return "unknown";
+            }
+        }
+    }
+}
