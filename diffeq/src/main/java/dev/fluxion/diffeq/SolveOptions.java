@@ -30,6 +30,7 @@ public final class SolveOptions {
     private Boolean compile;
     private StepController controller;
     private Callback[] callbacks = new Callback[0];
+    private Long seed;
 
     private SolveOptions() {}
 
@@ -54,6 +55,7 @@ public final class SolveOptions {
         o.compile = compile;
         o.controller = controller;
         o.callbacks = callbacks;
+        o.seed = seed;
         return o;
     }
 
@@ -221,6 +223,24 @@ public final class SolveOptions {
         return o;
     }
 
+    /**
+     * The seed of the solve's randomness (an SDE's Brownian path): the same seed gives the same
+     * path, on any thread and whatever order the path is queried in. Unset, each solve draws a
+     * fresh seed.
+     */
+    public SolveOptions seed(long seed) {
+        SolveOptions o = copy();
+        o.seed = seed;
+        return o;
+    }
+
+    /** The same options without a seed (each solve draws its own). */
+    public SolveOptions withoutSeed() {
+        SolveOptions o = copy();
+        o.seed = null;
+        return o;
+    }
+
     // ------------------------------------------------------------------ getters
 
     public double rtol() { return rtol; }
@@ -264,6 +284,9 @@ public final class SolveOptions {
     public Boolean compile() { return compile; }
 
     public StepController controller() { return controller; }
+
+    /** The seed set by {@link #seed(long)}, or null when each solve draws its own. */
+    public Long seed() { return seed; }
 
     /** The callbacks (a copy; empty when none). */
     public Callback[] callbacks() { return callbacks.clone(); }
