@@ -31,6 +31,7 @@ public final class SolveOptions {
     private StepController controller;
     private Callback[] callbacks = new Callback[0];
     private Long seed;
+    private boolean tolerancesGiven;
 
     private SolveOptions() {}
 
@@ -56,6 +57,7 @@ public final class SolveOptions {
         o.controller = controller;
         o.callbacks = callbacks;
         o.seed = seed;
+        o.tolerancesGiven = tolerancesGiven;
         return o;
     }
 
@@ -68,6 +70,7 @@ public final class SolveOptions {
     public SolveOptions rtol(double rtol) {
         SolveOptions o = copy();
         o.rtol = rtol;
+        o.tolerancesGiven = true;
         return o;
     }
 
@@ -75,6 +78,7 @@ public final class SolveOptions {
     public SolveOptions atol(double atol) {
         SolveOptions o = copy();
         o.atol = atol;
+        o.tolerancesGiven = true;
         o.atolVector = null;
         return o;
     }
@@ -83,6 +87,7 @@ public final class SolveOptions {
     public SolveOptions atol(Tensor perComponent) {
         SolveOptions o = copy();
         o.atolVector = perComponent.primal();
+        o.tolerancesGiven = true;
         return o;
     }
 
@@ -284,6 +289,12 @@ public final class SolveOptions {
     public Boolean compile() { return compile; }
 
     public StepController controller() { return controller; }
+
+    /**
+     * Whether rtol or atol was set (an SDE solve otherwise uses StochasticDiffEq.jl's SDE defaults,
+     * 1e-2 for both, rather than the ODE defaults).
+     */
+    public boolean tolerancesGiven() { return tolerancesGiven; }
 
     /** The seed set by {@link #seed(long)}, or null when each solve draws its own. */
     public Long seed() { return seed; }

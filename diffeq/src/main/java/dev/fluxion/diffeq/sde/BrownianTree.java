@@ -73,7 +73,7 @@ public final class BrownianTree {
         a[0] = lo;
         width[0] = len;
         nodeSeed[0] = mix(seed ^ 0x5DEECE66DL);
-        stream = mix(nodeSeed[0] + GOLDEN);
+        stream = mix(nodeSeed[0] ^ 0x2545F4914F6CDD1DL);   // not the stream that splits the root (that one draws its children)
         double sw = Math.sqrt(len), sh = Math.sqrt(len / 12.0);
         for (int k = 0; k < m; k++) {
             double[] z = gaussianPair();

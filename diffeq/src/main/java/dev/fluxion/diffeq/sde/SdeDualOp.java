@@ -55,27 +55,63 @@ final class SdeDualOp extends Op {
                 if (j < n) seedU[l * n + j] = 1.0;
                 else seedP[l * np + (j - n)] = 1.0;
             }
-            DualLevel level = new DualLevel(k);
-            try {
-                Tensor ud = level.dual(in[0], Tensor.of(us.prepend(k), seedU));
-                Tensor pd = np == 0 ? in[1] : level.dual(in[1], Tensor.of(in[1].shape().prepend(k), seedP));
-                OdeSolution sol = spec.withInputs(ud, pd).integrate();
-                Tensor series = sol.u();
-                if (flat == null) {
-                    ts = sol.t();
-                    retcode = sol.retcode();
-                    stats = sol.stats();
-                    flat = level.primalOf(series).toDoubleArray();
-                }
-                double[] tan = level.tangentOf(series).toDoubleArray();   // [k, nt, ...]
-                int len = ts.length * n;
-                for (int l = 0; l < k && start + l < total; l++) jacobian[start + l] = Arrays.copyOfRange(tan, l * len, (l + 1) * len);
-            } finally {
-                level.close();
+            LanePass r = lanes(in[0], in[1], k, seedU, np == 0 ? null : seedP);
+            if (flat == null) {
+                ts = r.ts;
+                retcode = r.rc;
+                stats = r.stats;
+                flat = r.primal;
             }
+            for (int l = 0; l < k && start + l < total; l++) jacobian[start + l] = r.tangents[l];
             if (total == 0) break;
         }
         return Tensor.unsafeWrap(us.prepend(ts.length), flat);
+    }
+
+    /** One pass's outcome: saved times, the primal series [nt·n] and K tangent series. */
+    private record LanePass(double[] ts, double[] primal, double[][] tangents, ReturnCode rc, SolverStats stats) {}
+
+    /**
+     * A solve with K lanes seeded by seedU [K·n] and seedP [K·np] (or null): on the flat lane plan
+     * when f and g compile (their JVP programs), else dual tensors through the tensor plan.
+     */
+    private LanePass lanes(Tensor u0, Tensor p, int k, double[] seedU, double[] seedP) {
+        Shape us = u0.shape();
+        boolean compile = spec.options.compile() == null || spec.options.compile();
+        dev.fluxion.autodiff.CompiledFunction cf = compile ? spec.drift.compiled(u0, p) : null;
+        dev.fluxion.autodiff.CompiledFunction cg = compile ? spec.diffusion.compiled(u0, p) : null;
+        LaneRunner fl = cf != null && cf.implicitInputsArePlain() ? LaneRunner.of(cf, p, us, k, seedP) : null;
+        LaneRunner gl = fl != null && cg != null && cg.implicitInputsArePlain() ? LaneRunner.of(cg, p, us, k, seedP) : null;
+        if (gl != null) {
+            FlatLaneSdeOps so = new FlatLaneSdeOps(fl, gl, us, k, spec.diffusion.noise(), spec.diffusion.channels(n), spec.path());
+            double[] x0 = new double[n * (1 + k)];
+            System.arraycopy(u0.unsafeData(), 0, x0, 0, n);
+            System.arraycopy(seedU, 0, x0, n, k * n);
+            OdeSolution sol = spec.run(spec.alg.stepper(so), so.ops(), x0);
+            double[] t = sol.t();
+            double[] prim = new double[t.length * n];
+            double[][] tan = new double[k][t.length * n];
+            for (int i = 0; i < t.length; i++) {
+                double[] x = sol.u(i).unsafeData();
+                System.arraycopy(x, 0, prim, i * n, n);
+                for (int l = 0; l < k; l++) System.arraycopy(x, n + l * n, tan[l], i * n, n);
+            }
+            return new LanePass(t, prim, tan, sol.retcode(), sol.stats());
+        }
+        DualLevel level = new DualLevel(k);
+        try {
+            Tensor ud = level.dual(u0, Tensor.of(us.prepend(k), seedU));
+            Tensor pd = seedP == null ? p : level.dual(p, Tensor.of(p.shape().prepend(k), seedP));
+            OdeSolution sol = spec.withInputs(ud, pd).integrate();
+            Tensor series = sol.u();
+            double[] tan = level.tangentOf(series).toDoubleArray();   // [k, nt, ...]
+            int len = sol.size() * n;
+            double[][] lanes = new double[k][];
+            for (int l = 0; l < k; l++) lanes[l] = Arrays.copyOfRange(tan, l * len, (l + 1) * len);
+            return new LanePass(sol.t(), level.primalOf(series).toDoubleArray(), lanes, sol.retcode(), sol.stats());
+        } finally {
+            level.close();
+        }
     }
 
     @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {

@@ -17,7 +17,7 @@ import dev.fluxion.tensor.Tensor;
  *
  * <pre>{@code
  * SdeProblem prob = new SdeProblem(f, (u, p, t) -> u.times(0.1), u0, 0.0, 10.0, p);
- * OdeSolution sol = prob.solve(new SOSRI(), SolveOptions.defaults().saveat(0.1).seed(42));
+ * OdeSolution sol = prob.solve(new SOSRI(), SolveOptions.defaults().saveat(0.1).seed(42));   // rtol = atol = 1e-2 unless given
  * }</pre>
  */
 public final class SdeProblem implements DEProblem<SdeProblem> {

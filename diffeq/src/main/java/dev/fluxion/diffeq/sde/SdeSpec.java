@@ -30,6 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code BacksolveAdjoint}). It runs the same {@link Integrator}. Immutable.
  */
 public final class SdeSpec {
+    /** StochasticDiffEq.jl's default abstol and reltol for SDE solves. */
+    public static final double DEFAULT_TOL = 1e-2;
+
     final OdeTerm drift;
     final DiffusionTerm diffusion;
     final Tensor u0, p;
@@ -59,6 +62,9 @@ public final class SdeSpec {
         if (!(t1 > t0)) throw new IllegalArgumentException("an SDE solve runs forward in time: need t1 > t0, got [" + t0 + ", " + t1 + "]");
         alg.check(prob.noise());
         long seed = o.seed() != null ? o.seed() : ThreadLocalRandom.current().nextLong();
+        // StochasticDiffEq.jl's defaults for SDEs (abstol = reltol = 1e-2) unless the user gave tolerances:
+        // the ODE defaults (1e-3, 1e-6) would make an adaptive SDE solve take thousands of tiny steps
+        if (!o.tolerancesGiven()) o = o.rtol(DEFAULT_TOL).atol(DEFAULT_TOL);
         return new SdeSpec(prob.driftTerm(), prob.diffusionTerm(), prob.u0(), prob.p(), t0, t1, alg, o.seed(seed), seed);
     }
 
@@ -106,18 +112,20 @@ public final class SdeSpec {
             FlatStateOps ops = FlatStateOps.of(cf, p, u0.shape());
             FlatSdeOps so = new FlatSdeOps(ops, cg, p, u0.shape(), diffusion.noise(), diffusion.channels(u0.size()), path);
             double[] x0 = u0.toDoubleArray();
-            return run(alg.stepper(so), x0, ops.eval(x0, t0));
+            return run(alg.stepper(so), ops, x0);
         }
         if (diffusion.noise() == NoiseKind.GENERAL && cg == null) diffusion.evaluate(u0, p.primal(), Tensor.scalar(t0));   // shape check up front
         OdeFunction f = cf == null ? drift::evaluate : (u, q, t) -> cf.apply(u, q, t);
         TensorStateOps ops = new TensorStateOps(f, p, u0.shape());
         TensorSdeOps so = new TensorSdeOps(ops, diffusion, cg, p, u0.shape(), path);
-        OdeSolution sol = run(alg.stepper(so), u0, ops.eval(u0, t0));
+        OdeSolution sol = run(alg.stepper(so), ops, u0);
         if (sol.retcode().successful() || u0.isPrimal() && p.isPrimal()) return sol;
         return sol.withStates(FailedSolve.poison(sol.states(), u0, p));
     }
 
-    private <S> OdeSolution run(Stepper<S, ?> stepper, S x0, S fx0) {
+    /** Runs the integrator with a stepper of this solve's method from x0 (f evaluated there) on its plan. */
+    <S> OdeSolution run(Stepper<S, ?> stepper, dev.fluxion.diffeq.StateOps<S> ops, S x0) {
+        S fx0 = ops.eval(x0, t0);
         boolean adaptive = options.adaptive() != null ? options.adaptive() : alg.adaptive();
         if (adaptive && !alg.adaptive()) {
             throw new IllegalArgumentException(alg.name() + " has no error estimate, so it cannot adapt its step: set SolveOptions.dt(...) "
