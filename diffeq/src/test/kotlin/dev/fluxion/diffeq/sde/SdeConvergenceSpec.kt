@@ -91,8 +91,8 @@ class SdeConvergenceSpec : FunSpec({
 
     for (alg in listOf(SRIW1(), SOSRI())) {
         test("${alg.name()} converges with strong order 1.5 on geometric Brownian motion (fixed steps)") {
-            val steps = listOf(16, 32, 64, 128, 256)
-            val (strong, _) = errors(gbm(), alg, steps, 40, ::itoExact)
+            val steps = listOf(32, 64, 128, 256, 512)
+            val (strong, _) = errors(gbm(), alg, steps, 100, ::itoExact)
             val s = slope(steps.map { 1.0 / it }, strong)
             println("${alg.name()} strong errors $strong, order %.2f".format(s))
             s shouldBe (1.5 plusOrMinus 0.2)
