@@ -32,6 +32,7 @@ public final class SolveOptions {
     private StepController controller;
     private Callback[] callbacks = new Callback[0];
     private Long seed;
+    private boolean tolerancesGiven;
 
     private SolveOptions() {}
 
@@ -58,6 +59,7 @@ public final class SolveOptions {
         o.controller = controller;
         o.callbacks = callbacks;
         o.seed = seed;
+        o.tolerancesGiven = tolerancesGiven;
         return o;
     }
 
@@ -70,6 +72,7 @@ public final class SolveOptions {
     public SolveOptions rtol(double rtol) {
         SolveOptions o = copy();
         o.rtol = rtol;
+        o.tolerancesGiven = true;
         return o;
     }
 
@@ -77,6 +80,7 @@ public final class SolveOptions {
     public SolveOptions atol(double atol) {
         SolveOptions o = copy();
         o.atol = atol;
+        o.tolerancesGiven = true;
         o.atolVector = null;
         return o;
     }
@@ -85,6 +89,7 @@ public final class SolveOptions {
     public SolveOptions atol(Tensor perComponent) {
         SolveOptions o = copy();
         o.atolVector = perComponent.primal();
+        o.tolerancesGiven = true;
         return o;
     }
 
@@ -226,12 +231,20 @@ public final class SolveOptions {
     }
 
     /**
-     * The seed of a stochastic solve's random numbers (jump times, noise): the same seed gives the
-     * same path. Without one, each solve draws a fresh seed.
+     * The seed of a stochastic solve's random numbers (an SDE's Brownian path, jump times): the same
+     * seed gives the same path, on any thread and whatever order the path is queried in. Unset, each
+     * solve draws a fresh seed.
      */
     public SolveOptions seed(long seed) {
         SolveOptions o = copy();
         o.seed = seed;
+        return o;
+    }
+
+    /** The same options without a seed (each solve draws its own). */
+    public SolveOptions withoutSeed() {
+        SolveOptions o = copy();
+        o.seed = null;
         return o;
     }
 
@@ -295,9 +308,15 @@ public final class SolveOptions {
 
     public StepController controller() { return controller; }
 
+    /**
+     * Whether rtol or atol was set (an SDE solve otherwise uses StochasticDiffEq.jl's SDE defaults,
+     * 1e-2 for both, rather than the ODE defaults).
+     */
+    public boolean tolerancesGiven() { return tolerancesGiven; }
+
+    /** The seed set by {@link #seed(long)}, or null when each solve draws its own. */
+    public Long seed() { return seed; }
+
     /** The callbacks (a copy; empty when none). */
     public Callback[] callbacks() { return callbacks.clone(); }
-
-    /** The seed set by {@link #seed(long)}, or null (a fresh one per solve). */
-    public Long seed() { return seed; }
 }

@@ -6,6 +6,7 @@ import dev.fluxion.examples.readme.AdApiJava
 import dev.fluxion.examples.readme.CustomOpJava
 import dev.fluxion.examples.readme.NeuralOdeJava
 import dev.fluxion.examples.readme.QuickStartJava
+import dev.fluxion.examples.readme.SdeQuickStartJava
 import dev.fluxion.examples.readme.quickStartKotlin
 import dev.fluxion.tensor.Tensor
 import io.kotest.assertions.withClue
@@ -36,7 +37,7 @@ class ReadmeSpec : FunSpec({
     val snippetFiles = snippetDirs.flatMap { d -> d.listFiles().orEmpty().filter { it.isFile }.toList() }
     val regions: Map<String, Pair<String, String>> = snippetFiles.flatMap { f -> markedRegions(f.readText()).map { (name, text) -> name to (f.name to text) } }.toMap()
     // the files whose regions the tests below run; a new snippet file must be added here (and run)
-    val runHere = setOf("QuickStartJava.java", "QuickStartKotlin.kt", "NeuralOdeJava.java", "AdApiJava.java", "CustomOpJava.java")
+    val runHere = setOf("QuickStartJava.java", "QuickStartKotlin.kt", "NeuralOdeJava.java", "AdApiJava.java", "CustomOpJava.java", "SdeQuickStartJava.java")
 
     test("every java and kotlin block of README.md is a marked region of a tested snippet file") {
         val blocks = fencedBlocks(readme, setOf("java", "kotlin"))
@@ -78,6 +79,14 @@ class ReadmeSpec : FunSpec({
         val g = r.g().toDoubleArray()
         val scale = ref.maxOf { Math.abs(it) }
         for (i in g.indices) withClue("dL/dp$i: ${g.toList()} vs ${ref.toList()}") { Math.abs(g[i] - ref[i]) shouldBeLessThan 0.01 * scale }
+    }
+
+    test("the SDE quick start runs: SOSRI succeeds on the seeded path, the same seed gives the same path, a finite gradient") {
+        val r = SdeQuickStartJava.run()
+        r.sol().retcode() shouldBe ReturnCode.SUCCESS
+        r.sol().size() shouldBe 101
+        r.again().u().toDoubleArray().toList() shouldBe r.sol().u().toDoubleArray().toList()
+        r.g().toDoubleArray().all { it.isFinite() && it != 0.0 } shouldBe true
     }
 
     test("the Kotlin quick start runs: solution saved at 0:0.1:10 and a finite gradient") {
