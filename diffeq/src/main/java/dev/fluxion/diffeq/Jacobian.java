@@ -18,6 +18,13 @@ public interface Jacobian<S> {
     double[] values();
 
     /**
+     * Whether {@link #values()} is all of J, so that a stepper may build and factor W from it in its
+     * own buffers; false for a structured J whose values() is partial (an adjoint system's block
+     * Jacobian, which never forms its parameter rows) and which must factor itself.
+     */
+    default boolean complete() { return true; }
+
+    /**
      * W = c·M − J factored by LU with partial pivoting; M is the identity when mass is null, else a
      * constant mass matrix [n·n] row-major (singular for differential-algebraic equations).
      */

@@ -215,6 +215,8 @@ final class AdjointJacobians {
 
         @Override public int size() { return size; }
 
+        @Override public boolean complete() { return size == n; }
+
         /** The ν block only (the μ rows are never formed): for diagnostics. */
         @Override public double[] values() {
             double[] v = new double[size * size];

@@ -190,7 +190,7 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         double inv = 1.0 / (gamma * h);
         Factorization<double[]> big = null;
         boolean singular;
-        if (lu != null) {
+        if (lu != null && lastJ.complete()) {
             double[] j = lastJ.values();
             double[] ww = w;
             int nn = n * n;
