@@ -36,4 +36,7 @@ public interface Stepper<S, C extends StepCache> {
 
     /** Whether {@link #interpolate} needs f at the step's end (Hermite interpolation). */
     boolean interpolationNeedsFnew();
+
+    /** For a method that switches algorithms during a solve (AutoTsit5): its switches so far; empty for the others. */
+    default java.util.List<AlgorithmSwitch> switches() { return java.util.List.of(); }
 }

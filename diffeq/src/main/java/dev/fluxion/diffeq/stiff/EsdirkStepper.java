@@ -122,6 +122,7 @@ public final class EsdirkStepper<S> implements Stepper<S, EsdirkCache<S>>, Stiff
             if (++jacAge >= MAX_JACOBIAN_AGE) renewJ = true;
         }
         lastT = t;
+        if (mass != null && lastStep != null && lastStep.cache.z != null && u == lastStep.unew) remember(lastStep);
         double c = 1.0 / (gamma * h);
         for (int pass = 0; pass < 2; pass++) {
             boolean fresh = jac != null && jacU == u && jacT == t;
@@ -140,7 +141,7 @@ public final class EsdirkStepper<S> implements Stepper<S, EsdirkCache<S>>, Stiff
                 continue;
             }
             double[][] z = newtonStages(t, uv, ops.values(fu), h, norm, n);
-            if (z != null) return finish(t, h, u, fu, uv, z, norm, carries, shape, n);
+            if (z != null) return lastStep = finish(t, h, u, fu, uv, z, norm, carries, shape, n);
             failures++;
             renewJ = true;
             if (fresh) return rejected(t, h, u, fu, shape);
@@ -270,28 +271,67 @@ public final class EsdirkStepper<S> implements Stepper<S, EsdirkCache<S>>, Stiff
         double err = norm.ofSum(1.0, new double[] {1.0}, new double[][] {est}, 1, uv, unewv, nn, errScratch);
 
         S[] zs = ops.newArray(s);
+        S[] incS = ops.newArray(s);
         S unew;
         if (!carries) {
             for (int j = 0; j < s; j++) zs[j] = ops.state(Tensor.unsafeWrap(shape, z[j]));
+            for (int j = 1; j < s; j++) incS[j] = ops.state(Tensor.unsafeWrap(shape, incr[j]));
             unew = ops.state(Tensor.unsafeWrap(shape, unewv));
         } else {
             zs[0] = ops.combine(new double[] {h}, sArray(fu));
-            S last = null;
             for (int i = 1; i < s; i++) {
-                last = corrected(i, t, h, u, zs, z, shape, n);
-                if (last == null) return rejected(t, h, u, fu, shape);
+                incS[i] = corrected(i, t, h, u, zs, shape, n);
+                if (incS[i] == null) return rejected(t, h, u, fu, shape);
             }
-            unew = ops.combine(new double[] {1.0, 1.0}, sArray(u, last));
+            unew = ops.combine(new double[] {1.0, 1.0}, sArray(u, incS[s - 1]));
         }
         S fnew = ops.combine(new double[] {1.0 / h}, sArray(zs[s - 1]));   // z_s = h f(u_new)
-        return new Step<>(t, h, u, fu, unew, fnew, err, new EsdirkCache<>(zs));
+        S[] dense = mass == null ? zs : denseDerivatives(u, h, zs, incS);
+        return new Step<>(t, h, u, fu, unew, fnew, err, new EsdirkCache<>(dense));
+    }
+
+    // the last step's ẑ_s and h, and its end state: the next step's ẑ_1 when it starts there
+    private S prevUnew, prevZhat;
+    private Step<S, EsdirkCache<S>> lastStep;
+    private double prevH;
+
+    /**
+     * With a mass matrix the stage derivatives z_j = h f(U_j) are not h u'(t + c_j h) (an algebraic
+     * row of f is a residual, a non-identity M gives M u'): the dense output needs ẑ with
+     * U_i − u = Σ_j a_ij ẑ_j, so ẑ_i = (Z_i − Σ_{j&lt;i} a_ij ẑ_j)/γ from the converged increments, and
+     * ẑ_1 = h u'(t), taken as the previous step's ẑ_s (at the same point, rescaled to this h), or z_1
+     * on the first step. Then the interpolant passes through every stage value and keeps linear
+     * constraints that the stages keep.
+     */
+    private S[] denseDerivatives(S u, double h, S[] zs, S[] incS) {
+        S[] zh = ops.newArray(s);
+        zh[0] = prevZhat != null && u == prevUnew ? ops.combine(new double[] {h / prevH}, sArray(prevZhat)) : zs[0];
+        for (int i = 1; i < s; i++) {
+            double[] cf = new double[i + 1];
+            S[] xs = ops.newArray(i + 1);
+            cf[0] = 1.0 / gamma;
+            xs[0] = incS[i];
+            for (int j = 0; j < i; j++) {
+                cf[j + 1] = -tab.a(i, j) / gamma;
+                xs[j + 1] = zh[j];
+            }
+            zh[i] = ops.combine(cf, xs);
+        }
+        return zh;
+    }
+
+    /** Remembers the accepted step (the next attempt starts from its end) whose ẑ_s starts the next dense output. */
+    private void remember(Step<S, EsdirkCache<S>> step) {
+        prevUnew = step.unew;
+        prevZhat = step.cache.z[s - 1];
+        prevH = step.h;
     }
 
     /**
      * Stage i's increment Z with exact derivatives: one Newton step in the plan's differentiable ops
      * from the converged Z* (a constant), with the exact J at u + Z*; also sets zs[i]. Null if that W is singular.
      */
-    private S corrected(int i, double t, double h, S u, S[] zs, double[][] z, Shape shape, int n) {
+    private S corrected(int i, double t, double h, S u, S[] zs, Shape shape, int n) {
         double hg = h * gamma;
         double ti = t + tab.c(i) * h;
         double[] mzv = new double[n];
