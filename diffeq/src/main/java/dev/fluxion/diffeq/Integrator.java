@@ -289,7 +289,7 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         }
         double[] times = new double[ts.size()];
         for (int i = 0; i < times.length; i++) times[i] = ts.get(i);
-        SolverStats stats = new SolverStats(accepted, rejected, ops.evaluations(), stepper.jacobians(), stepper.linearSolves());
+        SolverStats stats = new SolverStats(accepted, rejected, ops.evaluations(), stepper.jacobians(), stepper.linearSolves(), stepper.switches());
         DenseOutput<S, C> d = denseSteps == null ? null : new DenseOutput<>(denseSteps, stepper);
         return new OdeSolution(times, us, code, stats, d).withLastStep(lastAccepted).withNextStep(nextStep(code));
     }

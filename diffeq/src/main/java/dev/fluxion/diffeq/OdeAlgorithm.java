@@ -32,6 +32,6 @@ public interface OdeAlgorithm {
     /** The error of a method given a mass matrix it cannot take. */
     static UnsupportedOperationException noMassMatrix(OdeAlgorithm alg) {
         return new UnsupportedOperationException(alg.name() + " cannot solve a problem with a mass matrix (M u' = f); "
-                + "use a Rosenbrock method: Rodas5P, Rodas4 or Rosenbrock23");
+                + "use a Rosenbrock method (Rodas5P, Rodas4, Rosenbrock23) or an ESDIRK (KenCarp4, TRBDF2)");
     }
 }

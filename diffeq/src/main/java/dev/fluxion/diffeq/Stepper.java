@@ -42,4 +42,7 @@ public interface Stepper<S, C extends StepCache> {
 
     /** Linear solves with a factored W so far (implicit methods; reported in {@link SolverStats#linearSolves}). */
     default int linearSolves() { return 0; }
+
+    /** For a method that switches algorithms during a solve (AutoTsit5): its switches so far; empty for the others. */
+    default java.util.List<AlgorithmSwitch> switches() { return java.util.List.of(); }
 }

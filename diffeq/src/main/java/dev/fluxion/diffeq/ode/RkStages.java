@@ -11,5 +11,11 @@ public final class RkStages<S> implements StepCache {
 
     RkStages(S[] k) { this.k = k; }
 
+    /** Stage i's derivative f(U_i, t + c_i h) (read-only; automatic stiffness detection reads the last two). */
+    public S stage(int i) { return k[i]; }
+
+    /** The number of stages. */
+    public int stages() { return k.length; }
+
     @Override public int storedStates() { return withExtras != null ? withExtras.length : k.length; }
 }

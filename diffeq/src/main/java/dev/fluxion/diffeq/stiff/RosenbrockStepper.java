@@ -20,7 +20,7 @@ import dev.fluxion.tensor.Tensor;
  * step (state and error NaN: an adaptive controller shrinks h hard, a fixed step ends UNSTABLE). The error estimate goes through
  * {@link EmbeddedError} on primal values only.
  */
-public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>> {
+public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>>, StiffnessEstimate {
     private final RosenbrockTableau tab;
     private final StateOps<S> ops;
     private final StepController controller;
@@ -86,6 +86,8 @@ public final class RosenbrockStepper<S> implements Stepper<S, RosenbrockCache<S>
 
     /** W factorisations so far (one per attempt). */
     public int factorizations() { return factorizations; }
+
+    @Override public double eigenEstimate() { return lastJ == null ? Double.NaN : StiffnessEstimate.normInf(lastJ.values(), lastJ.size()); }
 
     @Override public Step<S, RosenbrockCache<S>> attempt(double t, S u, S fu, double h, ErrorNorm norm) {
         if (u != lastU || t != lastT || lastJ == null) {

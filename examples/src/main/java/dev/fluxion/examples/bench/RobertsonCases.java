@@ -20,7 +20,7 @@ public final class RobertsonCases {
     private RobertsonCases() {}
 
     /** The methods measured by default (JMH's @Param list in {@link RobertsonBench} repeats it). */
-    public static final List<String> METHODS = List.of("Rosenbrock23", "Rodas4", "Rodas5P");
+    public static final List<String> METHODS = List.of("Rosenbrock23", "Rodas4", "Rodas5P", "KenCarp4", "TRBDF2");
 
     /** rtol/atol pairs, written as JMH parameters are. */
     public static final List<String> TOLERANCES = List.of("1e-6/1e-10", "1e-3/1e-6");
