@@ -12,13 +12,13 @@ import dev.fluxion.tensor.Tensor;
  * otherwise differentiate the reached states and the NaN filler as constants and report finite
  * numbers.
  */
-final class FailedSolve extends Op {
+public final class FailedSolve extends Op {
     private final Shape out;
 
     private FailedSolve(Shape out) { this.out = out; }
 
-    /** Each state plus a zero carrying NaN derivatives with respect to u0 and p. */
-    static java.util.List<Tensor> poison(java.util.List<Tensor> states, Tensor u0, Tensor p) {
+    /** Each state plus a zero carrying NaN derivatives with respect to u0 and p (other equation classes' solves use it too). */
+    public static java.util.List<Tensor> poison(java.util.List<Tensor> states, Tensor u0, Tensor p) {
         if (states.isEmpty()) return states;
         Tensor zero = dev.fluxion.tensor.Dispatch.apply(new FailedSolve(u0.shape()), u0, p);
         java.util.List<Tensor> r = new java.util.ArrayList<>(states.size());

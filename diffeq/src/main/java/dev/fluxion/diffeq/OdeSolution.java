@@ -120,7 +120,7 @@ public final class OdeSolution implements DESolution {
     }
 
     /** The same solution with other saved states (the same times): span derivatives, a failed solve's marks. */
-    OdeSolution withStates(List<Tensor> states) {
+    public OdeSolution withStates(List<Tensor> states) {
         OdeSolution c = new OdeSolution(t, states, null, retcode, stats, dense);
         c.sensealg = sensealg;
         c.lastStep = lastStep;

@@ -30,6 +30,8 @@ public final class SolveOptions {
     private Boolean compile;
     private StepController controller;
     private Callback[] callbacks = new Callback[0];
+    private Long seed;
+    private boolean tolerancesGiven;
 
     private SolveOptions() {}
 
@@ -54,6 +56,8 @@ public final class SolveOptions {
         o.compile = compile;
         o.controller = controller;
         o.callbacks = callbacks;
+        o.seed = seed;
+        o.tolerancesGiven = tolerancesGiven;
         return o;
     }
 
@@ -66,6 +70,7 @@ public final class SolveOptions {
     public SolveOptions rtol(double rtol) {
         SolveOptions o = copy();
         o.rtol = rtol;
+        o.tolerancesGiven = true;
         return o;
     }
 
@@ -73,6 +78,7 @@ public final class SolveOptions {
     public SolveOptions atol(double atol) {
         SolveOptions o = copy();
         o.atol = atol;
+        o.tolerancesGiven = true;
         o.atolVector = null;
         return o;
     }
@@ -81,6 +87,7 @@ public final class SolveOptions {
     public SolveOptions atol(Tensor perComponent) {
         SolveOptions o = copy();
         o.atolVector = perComponent.primal();
+        o.tolerancesGiven = true;
         return o;
     }
 
@@ -221,6 +228,24 @@ public final class SolveOptions {
         return o;
     }
 
+    /**
+     * The seed of the solve's randomness (an SDE's Brownian path): the same seed gives the same
+     * path, on any thread and whatever order the path is queried in. Unset, each solve draws a
+     * fresh seed.
+     */
+    public SolveOptions seed(long seed) {
+        SolveOptions o = copy();
+        o.seed = seed;
+        return o;
+    }
+
+    /** The same options without a seed (each solve draws its own). */
+    public SolveOptions withoutSeed() {
+        SolveOptions o = copy();
+        o.seed = null;
+        return o;
+    }
+
     // ------------------------------------------------------------------ getters
 
     public double rtol() { return rtol; }
@@ -264,6 +289,15 @@ public final class SolveOptions {
     public Boolean compile() { return compile; }
 
     public StepController controller() { return controller; }
+
+    /**
+     * Whether rtol or atol was set (an SDE solve otherwise uses StochasticDiffEq.jl's SDE defaults,
+     * 1e-2 for both, rather than the ODE defaults).
+     */
+    public boolean tolerancesGiven() { return tolerancesGiven; }
+
+    /** The seed set by {@link #seed(long)}, or null when each solve draws its own. */
+    public Long seed() { return seed; }
 
     /** The callbacks (a copy; empty when none). */
     public Callback[] callbacks() { return callbacks.clone(); }

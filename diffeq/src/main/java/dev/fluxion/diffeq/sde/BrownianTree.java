@@ -1,0 +1,203 @@
+package dev.fluxion.diffeq.sde;
+
+/**
+ * A Brownian path W(t) of m independent channels on [lo, hi], determined by a seed alone: a
+ * virtual Brownian tree (Gaines &amp; Lyons 1997; torchsde's {@code BrownianTree}, Li et al. 2020).
+ * The span is split dyadically; each node of the tree holds its interval's increment ΔW and its
+ * space-time Lévy area H = (1/h)∫(W(r) − W(a) − (r − a)/h·ΔW) dr, and a node's children are drawn
+ * from the exact conditional law of the two halves given the parent, with a PRNG seed that is a
+ * function of the parent's seed and the side. So any W(t), any increment W(s, t) and any
+ * iterated integral I_(1,0) over [s, t] is the same whichever order and thread asks for it: an
+ * adaptive solve that rejects a step sees the Brownian bridge of the increment it rejected (the
+ * role of Rackauckas &amp; Nie's rejection sampling with memory), and an adjoint can replay the path
+ * backwards.
+ *
+ * <p>Splitting a node of width h with (ΔW, H) into halves of width h/2 (a Gaussian conditioning,
+ * derived in docs/ARCHITECTURE.md; the same formulas as Foster's, used by torchsde's
+ * BrownianInterval): d = 3/2·H + √(h/16)·Z₁, ΔW₁ = ΔW/2 + d, ΔW₂ = ΔW/2 − d, S = H − d/2,
+ * D = √(h/48)·Z₂, H₁ = S + D, H₂ = S − D. Below the last level the path inside a leaf of width w is
+ * the quadratic W(a) + θΔW + 6Hθ(1 − θ), which keeps W and ∫W continuous and consistent with the
+ * leaf's (ΔW, H); the default 24 levels give leaves of (hi − lo)·2⁻²⁴, far below any step a solve
+ * takes on the span.
+ *
+ * <p>Queries are cached along the last root-to-leaf path, so sequential queries cost a few levels.
+ * Methods are synchronized; for parallel solves give each its own tree from the same seed (they
+ * agree exactly).
+ */
+public final class BrownianTree {
+    /** Default depth of the tree: leaves of width (hi − lo)·2⁻²⁴. */
+    public static final int DEFAULT_LEVELS = 24;
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
+    private final long seed;
+    private final double lo, hi;
+    private final int m, levels;
+    // the cached path: node at depth d covers [a[d], a[d] + width[d]]
+    private final double[] a, width;
+    private final double[][] wa, ja, dw, hh;   // W(a), ∫_lo^a W, ΔW, H per depth and channel
+    private final long[] nodeSeed;
+    private int depth;                         // deepest valid level of the cached path
+    private long stream;                       // the normal stream of the node being split
+    // the last two points asked for (an increment reads its start, usually the previous end)
+    private final double[] memoT = {Double.NaN, Double.NaN};
+    private final double[][] memoW, memoJ;
+    private int memoNext;
+
+    /** A path of channels independent Brownian motions on the span of [t0, t1] (either order). */
+    public BrownianTree(long seed, double t0, double t1, int channels) {
+        this(seed, t0, t1, channels, DEFAULT_LEVELS);
+    }
+
+    public BrownianTree(long seed, double t0, double t1, int channels, int levels) {
+        if (!Double.isFinite(t0) || !Double.isFinite(t1) || t0 == t1) {
+            throw new IllegalArgumentException("BrownianTree: the span [" + t0 + ", " + t1 + "] must be finite and non-empty");
+        }
+        if (channels < 1) throw new IllegalArgumentException("BrownianTree: needs at least one channel, got " + channels);
+        if (levels < 1 || levels > 48) throw new IllegalArgumentException("BrownianTree: levels must be in [1, 48], got " + levels);
+        this.seed = seed;
+        this.lo = Math.min(t0, t1);
+        this.hi = Math.max(t0, t1);
+        this.m = channels;
+        this.levels = levels;
+        a = new double[levels + 1];
+        width = new double[levels + 1];
+        wa = new double[levels + 1][m];
+        ja = new double[levels + 1][m];
+        dw = new double[levels + 1][m];
+        hh = new double[levels + 1][m];
+        nodeSeed = new long[levels + 1];
+        memoW = new double[2][m];
+        memoJ = new double[2][m];
+        // the root: W(lo) = 0, ΔW ~ N(0, L), H ~ N(0, L/12)
+        double len = hi - lo;
+        a[0] = lo;
+        width[0] = len;
+        nodeSeed[0] = mix(seed ^ 0x5DEECE66DL);
+        stream = mix(nodeSeed[0] ^ 0x2545F4914F6CDD1DL);   // not the stream that splits the root (that one draws its children)
+        double sw = Math.sqrt(len), sh = Math.sqrt(len / 12.0);
+        for (int k = 0; k < m; k++) {
+            double[] z = gaussianPair();
+            dw[0][k] = sw * z[0];
+            hh[0][k] = sh * z[1];
+        }
+        depth = 0;
+    }
+
+    /** The seed this path was made from. */
+    public long seed() { return seed; }
+
+    /** Number of independent channels. */
+    public int channels() { return m; }
+
+    /** The span the path covers. */
+    public double lo() { return lo; }
+
+    public double hi() { return hi; }
+
+    /** W(t) − W(lo), one value per channel. */
+    public synchronized double[] w(double t) {
+        int s = locate(t);
+        return memoW[s].clone();
+    }
+
+    /**
+     * The increment ΔW = W(t) − W(s) per channel into dW, and the space-time Lévy area H over the
+     * interval into levy, so that I_(1,0) = ∫_s^t (W(r) − W(s)) dr = (t − s)(ΔW/2 + H): the second
+     * Gaussian the order-1.5 methods need (DifferentialEquations.jl's ΔZ is 2√3·H). Either array
+     * may be null.
+     */
+    public synchronized void increment(double s, double t, double[] dW, double[] levy) {
+        int is = locate(s);
+        double[] ws = memoW[is].clone(), js = memoJ[is].clone();
+        int it = locate(t);
+        double[] wt = memoW[it], jt = memoJ[it];
+        double h = t - s;
+        for (int k = 0; k < m; k++) {
+            double d = wt[k] - ws[k];
+            if (dW != null) dW[k] = d;
+            if (levy != null) levy[k] = h == 0 ? 0.0 : (jt[k] - js[k] - ws[k] * h) / h - d / 2;
+        }
+    }
+
+    // ------------------------------------------------------------------ the tree
+
+    /** Fills a memo slot with W(t) and ∫_lo^t W; returns the slot. */
+    private int locate(double t) {
+        for (int i = 0; i < 2; i++) if (memoT[i] == t) return i;
+        if (!(t >= lo - 1e-12 * (hi - lo) && t <= hi + 1e-12 * (hi - lo))) {
+            throw new IllegalArgumentException("BrownianTree: t = " + t + " is outside the path's span [" + lo + ", " + hi + "]");
+        }
+        double tc = Math.min(hi, Math.max(lo, t));
+        int d = depth;
+        while (d > 0 && !(tc >= a[d] && tc <= a[d] + width[d])) d--;
+        while (d < levels) {
+            split(d, tc >= a[d] + width[d] / 2);
+            d++;
+        }
+        depth = levels;
+        int slot = memoNext;
+        memoNext ^= 1;
+        memoT[slot] = t;
+        double w = width[levels];
+        double th = (tc - a[levels]) / w;
+        double q = 6 * th * (1 - th), r = 6 * (th * th / 2 - th * th * th / 3);
+        for (int k = 0; k < m; k++) {
+            double w0 = wa[levels][k], dk = dw[levels][k], hk = hh[levels][k];
+            memoW[slot][k] = w0 + th * dk + q * hk;
+            memoJ[slot][k] = ja[levels][k] + w * (th * w0 + th * th * dk / 2 + r * hk);
+        }
+        return slot;
+    }
+
+    /** Makes the child of node d (left or right) node d + 1 of the cached path. */
+    private void split(int d, boolean right) {
+        double h = width[d], half = h / 2;
+        stream = mix(nodeSeed[d] + GOLDEN);
+        double s1 = Math.sqrt(h / 16), s2 = Math.sqrt(h / 48);
+        int c = d + 1;
+        width[c] = half;
+        a[c] = right ? a[d] + half : a[d];
+        nodeSeed[c] = mix(nodeSeed[d] ^ (right ? 0xD1B54A32D192ED03L : 0x8CB92BA72F3D8DD7L));
+        for (int k = 0; k < m; k++) {
+            double[] z = gaussianPair();
+            double dW = dw[d][k], H = hh[d][k];
+            double dd = 1.5 * H + s1 * z[0];
+            double a1 = dW / 2 + dd, a2 = dW / 2 - dd;
+            double sm = H - dd / 2, df = s2 * z[1];
+            double h1 = sm + df, h2 = sm - df;
+            if (right) {
+                wa[c][k] = wa[d][k] + a1;
+                ja[c][k] = ja[d][k] + half * wa[d][k] + half * a1 / 2 + half * h1;
+                dw[c][k] = a2;
+                hh[c][k] = h2;
+            } else {
+                wa[c][k] = wa[d][k];
+                ja[c][k] = ja[d][k];
+                dw[c][k] = a1;
+                hh[c][k] = h1;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ randomness
+
+    /** Two independent standard normals by Box–Muller from the current node's stream. */
+    private double[] gaussianPair() {
+        double u1 = ((next() >>> 11) + 1) * 0x1.0p-53;   // (0, 1]
+        double u2 = (next() >>> 11) * 0x1.0p-53;
+        double r = Math.sqrt(-2 * Math.log(u1)), th = 2 * Math.PI * u2;
+        return new double[] {r * Math.cos(th), r * Math.sin(th)};
+    }
+
+    private long next() {
+        stream += GOLDEN;
+        return mix(stream);
+    }
+
+    /** SplitMix64's finaliser (Steele, Lea &amp; Flood 2014): a bijective mix of 64 bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

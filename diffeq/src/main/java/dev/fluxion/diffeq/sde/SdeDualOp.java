@@ -1,0 +1,149 @@
+package dev.fluxion.diffeq.sde;
+
+import dev.fluxion.autodiff.AD;
+import dev.fluxion.autodiff.DualLevel;
+import dev.fluxion.diffeq.OdeSolution;
+import dev.fluxion.diffeq.ReturnCode;
+import dev.fluxion.diffeq.SolverStats;
+import dev.fluxion.tensor.Lanes;
+import dev.fluxion.tensor.Op;
+import dev.fluxion.tensor.Shape;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * ForwardDuals for an SDE (the seed's {@code diffeq_fd}): the solve as one op on the caller's tape,
+ * inputs (u0, p), output the saved series. Its forward runs the solve with one dual lane per input
+ * (chunked) on the tensor plan, on the spec's fixed path: the pathwise Jacobian of the discrete
+ * solve, steps steered by primal values only. Its VJP is Jᵀ·cotangent; its JVP a lane solve.
+ */
+final class SdeDualOp extends Op {
+    private final SdeSpec spec;
+    private final int chunk;
+    private double[] ts;
+    private double[][] jacobian;   // [input][nt·n]
+    private ReturnCode retcode;
+    private SolverStats stats;
+    private int n;
+
+    SdeDualOp(SdeSpec spec, int chunk) {
+        this.spec = spec;
+        this.chunk = chunk;
+    }
+
+    @Override public String name() { return "sdeSolve[" + spec.alg.name() + ", ForwardDuals]"; }
+
+    double[] times() { return ts.clone(); }
+
+    ReturnCode retcode() { return retcode; }
+
+    SolverStats stats() { return stats; }
+
+    @Override public Tensor forward(Tensor[] in) {
+        Shape us = in[0].shape();
+        n = us.size();
+        int np = in[1].size(), total = n + np;
+        int width = chunk > 0 ? chunk : Math.min(Math.max(total, 1), 64);
+        jacobian = new double[total][];
+        double[] flat = null;
+        for (int start = 0; start < total || start == 0; start += width) {
+            int k = Math.max(1, Math.min(width, total - start));
+            double[] seedU = new double[k * n], seedP = new double[k * np];
+            for (int l = 0; l < k && start + l < total; l++) {
+                int j = start + l;
+                if (j < n) seedU[l * n + j] = 1.0;
+                else seedP[l * np + (j - n)] = 1.0;
+            }
+            LanePass r = lanes(in[0], in[1], k, seedU, np == 0 ? null : seedP);
+            if (flat == null) {
+                ts = r.ts;
+                retcode = r.rc;
+                stats = r.stats;
+                flat = r.primal;
+            }
+            for (int l = 0; l < k && start + l < total; l++) jacobian[start + l] = r.tangents[l];
+            if (total == 0) break;
+        }
+        return Tensor.unsafeWrap(us.prepend(ts.length), flat);
+    }
+
+    /** One pass's outcome: saved times, the primal series [nt·n] and K tangent series. */
+    private record LanePass(double[] ts, double[] primal, double[][] tangents, ReturnCode rc, SolverStats stats) {}
+
+    /**
+     * A solve with K lanes seeded by seedU [K·n] and seedP [K·np] (or null): on the flat lane plan
+     * when f and g compile (their JVP programs), else dual tensors through the tensor plan.
+     */
+    private LanePass lanes(Tensor u0, Tensor p, int k, double[] seedU, double[] seedP) {
+        Shape us = u0.shape();
+        boolean compile = spec.options.compile() == null || spec.options.compile();
+        dev.fluxion.autodiff.CompiledFunction cf = compile ? spec.drift.compiled(u0, p) : null;
+        dev.fluxion.autodiff.CompiledFunction cg = compile ? spec.diffusion.compiled(u0, p) : null;
+        LaneRunner fl = cf != null && cf.implicitInputsArePlain() ? LaneRunner.of(cf, p, us, k, seedP) : null;
+        LaneRunner gl = fl != null && cg != null && cg.implicitInputsArePlain() ? LaneRunner.of(cg, p, us, k, seedP) : null;
+        if (gl != null) {
+            FlatLaneSdeOps so = new FlatLaneSdeOps(fl, gl, us, k, spec.diffusion.noise(), spec.diffusion.channels(n), spec.path());
+            double[] x0 = new double[n * (1 + k)];
+            System.arraycopy(u0.unsafeData(), 0, x0, 0, n);
+            System.arraycopy(seedU, 0, x0, n, k * n);
+            OdeSolution sol = spec.run(spec.alg.stepper(so), so.ops(), x0);
+            double[] t = sol.t();
+            double[] prim = new double[t.length * n];
+            double[][] tan = new double[k][t.length * n];
+            for (int i = 0; i < t.length; i++) {
+                double[] x = sol.u(i).unsafeData();
+                System.arraycopy(x, 0, prim, i * n, n);
+                for (int l = 0; l < k; l++) System.arraycopy(x, n + l * n, tan[l], i * n, n);
+            }
+            return new LanePass(t, prim, tan, sol.retcode(), sol.stats());
+        }
+        DualLevel level = new DualLevel(k);
+        try {
+            Tensor ud = level.dual(u0, Tensor.of(us.prepend(k), seedU));
+            Tensor pd = seedP == null ? p : level.dual(p, Tensor.of(p.shape().prepend(k), seedP));
+            OdeSolution sol = spec.withInputs(ud, pd).integrate();
+            Tensor series = sol.u();
+            double[] tan = level.tangentOf(series).toDoubleArray();   // [k, nt, ...]
+            int len = sol.size() * n;
+            double[][] lanes = new double[k][];
+            for (int l = 0; l < k; l++) lanes[l] = Arrays.copyOfRange(tan, l * len, (l + 1) * len);
+            return new LanePass(sol.t(), level.primalOf(series).toDoubleArray(), lanes, sol.retcode(), sol.stats());
+        } finally {
+            level.close();
+        }
+    }
+
+    @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
+        if (!in[0].isPrimal() || !in[1].isPrimal() || !ct.isPrimal()) {
+            return AD.vjps(xs -> spec.withInputs(xs[0], xs[1]).integrate().u(), ct, in);
+        }
+        if (!retcode.successful()) {
+            return new Tensor[] {Tensor.full(Double.NaN, in[0].shape()), Tensor.full(Double.NaN, in[1].shape())};
+        }
+        double[] c = ct.unsafeData();
+        int np = in[1].size();
+        double[] gu = new double[n], gp = new double[np];
+        for (int j = 0; j < n + np; j++) {
+            double[] col = jacobian[j];
+            double acc = 0.0;
+            for (int q = 0; q < col.length; q++) acc += col[q] * c[q];
+            if (j < n) gu[j] = acc;
+            else gp[j - n] = acc;
+        }
+        return new Tensor[] {needs[0] ? Tensor.unsafeWrap(in[0].shape(), gu) : null, needs[1] ? Tensor.unsafeWrap(in[1].shape(), gp) : null};
+    }
+
+    @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
+        int k = Lanes.count(t);
+        if (k == 0) return null;
+        DualLevel level = new DualLevel(k);
+        try {
+            Tensor ud = t[0] == null ? in[0] : level.dual(in[0], t[0]);
+            Tensor pd = t[1] == null ? in[1] : level.dual(in[1], t[1]);
+            return level.tangentOf(spec.withInputs(ud, pd).integrate().u());
+        } finally {
+            level.close();
+        }
+    }
+}
