@@ -8,7 +8,7 @@ public final class Examples {
 
     public static void main(String[] argv) {
         if (argv.length == 0) {
-            System.out.println("examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, sde-lv, java-demo");
+            System.out.println("examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, sde-lv, neural-sde, java-demo");
             return;
         }
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
@@ -20,9 +20,10 @@ public final class Examples {
             case "lorenz" -> LorenzBacksolve.main(rest);
             case "rober", "robertson" -> Robertson.main(rest);
             case "sde-lv", "stochastic-lotka-volterra" -> StochasticLotkaVolterra.main(rest);
+            case "neural-sde" -> NeuralSdeSpiral.main(rest);
             case "java-demo", "java" -> JavaDemo.main(rest);
             default -> {
-                System.err.println("unknown example '" + argv[0] + "'; examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, sde-lv, java-demo");
+                System.err.println("unknown example '" + argv[0] + "'; examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, sde-lv, neural-sde, java-demo");
                 System.exit(2);
             }
         }
