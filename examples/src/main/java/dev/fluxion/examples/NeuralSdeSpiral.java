@@ -40,7 +40,8 @@ import java.util.Random;
  * ({@link EnsembleSummary}). The model is a {@link NeuralDSDE}: a drift network Chain(u ↦ u³,
  * Dense(2, 50, tanh), Dense(50, 2)) and a diffusion network Chain(Dense(2, 2)), solved by SOSRI at
  * rtol = atol = 0.1 as in the tutorial. The loss compares the model ensemble's mean and variance with
- * the data's, Σ (mean − data mean)² + Σ (var − data var)², over paths solved in parallel
+ * the data's, Σ (mean − data mean)² + Σ (var − data var)², over 30 paths by default (the tutorial
+ * trains with 10, then 100; {@code --paths}) solved in parallel
  * ({@link EnsembleThreads}) with fresh seeds each iteration, differentiated pathwise (ReverseTape per
  * trajectory, on each worker's own tape). Adam(0.025). Writes neural-sde.png: the data's and the
  * trained model's means with their 5–95 % bands.
@@ -48,12 +49,13 @@ import java.util.Random;
 public final class NeuralSdeSpiral {
     private NeuralSdeSpiral() {}
 
-    static final Tensor A = Tensor.of(new double[][] {{-0.1, 2.0}, {-2.0, -0.1}});
+    /** Aᵀ, so that the drift ((u³)ᵀ A)ᵀ is Aᵀ u³. */
+    static final Tensor A_T = Tensor.of(new double[][] {{-0.1, 2.0}, {-2.0, -0.1}}).transpose();
     static final Tensor U0 = Tensor.of(2.0, 0.0);
 
     /** The true SDE of the tutorial. */
     static SdeProblem truth() {
-        return new SdeProblem((u, p, t) -> Tensor.matmul(A, true, u.pow(3), false), (u, p, t) -> u.times(0.2), U0, 0.0, 1.0);
+        return new SdeProblem((u, p, t) -> A_T.matmul(u.pow(3)), (u, p, t) -> u.times(0.2), U0, 0.0, 1.0);
     }
 
     static double[] times() { return Tensor.linspace(0.0, 1.0, 30).toDoubleArray(); }
@@ -101,11 +103,11 @@ public final class NeuralSdeSpiral {
     public static void main(String[] argv) {
         Args a = new Args(argv);
         if (a.has("help")) {
-            System.out.println("neural-sde [--iterations 100] [--paths 100] [--lr 0.025] [--serial] [--output neural-sde.png]");
+            System.out.println("neural-sde [--iterations 100] [--paths 30] [--lr 0.025] [--serial] [--output neural-sde.png]");
             return;
         }
         int iterations = a.getInt("iterations", 100);
-        int paths = a.getInt("paths", 100);
+        int paths = a.getInt("paths", 30);
         double lr = a.getDouble("lr", 0.025);
         EnsembleAlgorithm alg = a.has("serial") ? EnsembleSerial.INSTANCE : new EnsembleThreads();
         Path out = Path.of(a.get("output", "neural-sde.png"));
