@@ -10,7 +10,7 @@ import java.util.List;
  * States are tensors of the kind the solve ran on, so {@link #u()} is differentiable with respect
  * to whatever u0 and p were differentiated against.
  */
-public final class OdeSolution {
+public final class OdeSolution implements DESolution {
     private final double[] t;
     private final List<Tensor> us;
     private final ReturnCode retcode;

@@ -8,7 +8,7 @@ public final class Examples {
 
     public static void main(String[] argv) {
         if (argv.length == 0) {
-            System.out.println("examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, bouncing-ball, dosing, birth-death, sde-lv, java-demo");
+            System.out.println("examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, bouncing-ball, dosing, birth-death, sde-lv, neural-sde, java-demo");
             return;
         }
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
@@ -23,11 +23,12 @@ public final class Examples {
             case "dosing" -> Dosing.main(rest);
             case "birth-death" -> BirthDeath.main(rest);
             case "sde-lv", "stochastic-lotka-volterra" -> StochasticLotkaVolterra.main(rest);
+            case "neural-sde" -> NeuralSdeSpiral.main(rest);
             case "java-demo", "java" -> JavaDemo.main(rest);
             // a measurement rather than a demo (docs/BENCHMARKS.md, "Time to first gradient"): through the launcher, as users start jobs
             case "first-gradient" -> dev.fluxion.examples.bench.FirstGradient.main(rest);
             default -> {
-                System.err.println("unknown example '" + argv[0] + "'; examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, bouncing-ball, dosing, birth-death, sde-lv, java-demo");
+                System.err.println("unknown example '" + argv[0] + "'; examples: spiral, lotka-volterra, lv-fit, ude, lorenz, rober, bouncing-ball, dosing, birth-death, sde-lv, neural-sde, java-demo");
                 System.exit(2);
             }
         }

@@ -37,7 +37,7 @@ class ReadmeSpec : FunSpec({
     val snippetFiles = snippetDirs.flatMap { d -> d.listFiles().orEmpty().filter { it.isFile }.toList() }
     val regions: Map<String, Pair<String, String>> = snippetFiles.flatMap { f -> markedRegions(f.readText()).map { (name, text) -> name to (f.name to text) } }.toMap()
     // the files whose regions the tests below run; a new snippet file must be added here (and run)
-    val runHere = setOf("QuickStartJava.java", "QuickStartKotlin.kt", "NeuralOdeJava.java", "AdApiJava.java", "CustomOpJava.java", "SdeQuickStartJava.java")
+    val runHere = setOf("QuickStartJava.java", "QuickStartKotlin.kt", "NeuralOdeJava.java", "AdApiJava.java", "CustomOpJava.java", "SdeQuickStartJava.java", "EnsembleJava.java")
 
     test("every java and kotlin block of README.md is a marked region of a tested snippet file") {
         val blocks = fencedBlocks(readme, setOf("java", "kotlin"))
@@ -101,6 +101,18 @@ class ReadmeSpec : FunSpec({
         val (before, after) = NeuralOdeJava.run().let { it[0] to it[1] }
         println("README neural ODE: loss $before -> $after")
         after shouldBeLessThan before / 100
+    }
+
+    test("the README's ensemble quick start runs: the parallel gradient equals the serial one, the GBM mean is e^{0.8 t} within 4 standard errors") {
+        val r = dev.fluxion.examples.readme.EnsembleJava.run()
+        r.loss().item().isFinite() shouldBe true
+        val g = r.gradient().toDoubleArray()
+        val gs = r.serialGradient().toDoubleArray()
+        for (i in g.indices) Math.abs(g[i] - gs[i]) shouldBeLessThan 1e-12 * Math.max(1.0, Math.abs(gs[i]))
+        val s = r.summary()
+        val mean = s.mean().toDoubleArray()
+        val sd = s.std().toDoubleArray()
+        for (j in s.t().indices) Math.abs(mean[j] - Math.exp(0.8 * s.t()[j])) shouldBeLessThan 4 * sd[j] / Math.sqrt(1000.0) + 1e-12
     }
 
     test("the README's AD calls give the known derivatives") {
