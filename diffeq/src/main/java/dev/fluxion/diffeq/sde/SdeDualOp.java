@@ -5,7 +5,6 @@ import dev.fluxion.autodiff.DualLevel;
 import dev.fluxion.diffeq.OdeSolution;
 import dev.fluxion.diffeq.ReturnCode;
 import dev.fluxion.diffeq.SolverStats;
-import dev.fluxion.tensor.Lanes;
 import dev.fluxion.tensor.Op;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
@@ -135,15 +134,6 @@ final class SdeDualOp extends Op {
     }
 
     @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
-        int k = Lanes.count(t);
-        if (k == 0) return null;
-        DualLevel level = new DualLevel(k);
-        try {
-            Tensor ud = t[0] == null ? in[0] : level.dual(in[0], t[0]);
-            Tensor pd = t[1] == null ? in[1] : level.dual(in[1], t[1]);
-            return level.tangentOf(spec.withInputs(ud, pd).integrate().u());
-        } finally {
-            level.close();
-        }
+        return spec.laneJvp(in, t);
     }
 }

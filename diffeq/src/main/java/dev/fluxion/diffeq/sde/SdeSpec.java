@@ -2,6 +2,7 @@ package dev.fluxion.diffeq.sde;
 
 import dev.fluxion.autodiff.AD;
 import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.autodiff.DualLevel;
 import dev.fluxion.diffeq.ConstantStepSize;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.FailedSolve;
@@ -15,6 +16,7 @@ import dev.fluxion.diffeq.StepController;
 import dev.fluxion.diffeq.Stepper;
 import dev.fluxion.diffeq.TensorStateOps;
 import dev.fluxion.tensor.ConcretizationException;
+import dev.fluxion.tensor.Lanes;
 import dev.fluxion.tensor.Tensor;
 
 import java.util.Arrays;
@@ -85,6 +87,24 @@ public final class SdeSpec {
 
     /** The same solve from other inputs (the same path). */
     SdeSpec withInputs(Tensor u0, Tensor p) { return new SdeSpec(drift, diffusion, u0, p, t0, t1, alg, options, seed); }
+
+    /**
+     * The JVP of this solve's saved series with respect to (u0, p) along tangents t (either may be
+     * null): dual lanes through the tensor plan on the same path; null when there are no lanes.
+     * What the SDE ops (forward duals, the adjoint) answer for forward mode.
+     */
+    Tensor laneJvp(Tensor[] in, Tensor[] t) {
+        int k = Lanes.count(t);
+        if (k == 0) return null;
+        DualLevel level = new DualLevel(k);
+        try {
+            Tensor ud = t[0] == null ? in[0] : level.dual(in[0], t[0]);
+            Tensor pd = t[1] == null ? in[1] : level.dual(in[1], t[1]);
+            return level.tangentOf(withInputs(ud, pd).integrate().u());
+        } finally {
+            level.close();
+        }
+    }
 
     /** The path this solve reads (a fresh tree from the seed: the same path every time). */
     BrownianTree path() { return new BrownianTree(seed, t0, t1, diffusion.channels(u0.size())); }
