@@ -61,9 +61,6 @@ final class Adjoint {
     /** The events of the forward solve, in order (its event callbacks recorded them). */
     private final List<EventRecord> events;
 
-    /** The adjoint of spec's solve (primal u0 and p) with no events, with the seminorm's step control. */
-    Adjoint(SolveSpec spec) { this(spec, List.of(), AdjointNorm.SEMINORM); }
-
     /**
      * The adjoint of spec's solve (primal u0 and p), whose forward solve handled these events, its
      * backward steps controlled by the given norm.
