@@ -1,6 +1,7 @@
 package dev.fluxion.diffeq.sde;
 
 import dev.fluxion.autodiff.AD;
+import dev.fluxion.autodiff.CompiledFunction;
 import dev.fluxion.diffeq.OdeSolution;
 import dev.fluxion.diffeq.ReturnCode;
 import dev.fluxion.diffeq.SensitivityAlgorithm;
@@ -9,8 +10,6 @@ import dev.fluxion.tensor.Dispatch;
 import dev.fluxion.tensor.Op;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
-
-import java.util.Arrays;
 
 /**
  * BacksolveAdjoint for SDEs: the stochastic adjoint of Li, Wong, Chen &amp; Duvenaud (2020),
@@ -25,11 +24,16 @@ import java.util.Arrays;
  * for the adjoint's non-commutative noise, 1 for commutative), in equal steps: as many as twice the
  * forward solve's accepted steps (at least 100) over the span, landing on every saved time, where
  * the cotangent of that saved state is added to a and z is reset to the forward solution there
- * (checkpointing, as BacksolveAdjoint does for ODEs). The VJPs are taken on eager tensors. The
- * result approximates the gradient of the continuous solution: it agrees with ReverseTape (the exact
- * derivative of the discrete solve) up to both solves' discretisation errors.
+ * (checkpointing, as BacksolveAdjoint does for ODEs). Each evaluation of the backward system is one
+ * run of the increment's compiled value-and-VJP program on flat arrays ({@link SdeAdjointIncrement}),
+ * or, for functions that do not compile, a tape recorded on eager tensors. The result approximates
+ * the gradient of the continuous solution: it agrees with ReverseTape (the exact derivative of the
+ * discrete solve) up to both solves' discretisation errors.
  */
 final class SdeAdjoint {
+    /** Takes the eager backward step even where the increment compiles: for specs comparing the two, and A/B timing. */
+    static volatile boolean forceEager = false;
+
     private SdeAdjoint() {}
 
     static OdeSolution solve(SdeSpec spec, SensitivityAlgorithm s) {
@@ -71,13 +75,13 @@ final class SdeAdjoint {
                 return AD.vjps(xs -> spec.withInputs(xs[0], xs[1]).integrate().u(), ct, in);
             }
             if (!rc.successful()) return new Tensor[] {Tensor.full(Double.NaN, in[0].shape()), Tensor.full(Double.NaN, in[1].shape())};
-            Shape us = in[0].shape();
-            Tensor p = in[1];
-            double[] c = ct.unsafeData();
             BrownianTree path = spec.path();
             int steps = Math.max(100, 2 * (stats == null ? 0 : stats.acceptedSteps()));
+            Backward b = flat(in[1], path);
+            if (b == null) b = new Eager(in[1], path);
+            double[] c = ct.unsafeData();
             double hb = (spec.t1 - spec.t0) / steps;
-            Tensor a = Tensor.zeros(us), mu = Tensor.zeros(p.shape()), z = null;
+            double[] z = null, a = new double[n], mu = new double[in[1].size()];
             double t = spec.t1;
             for (int i = ts.length - 1; i >= -1; i--) {
                 double target = i >= 0 ? ts[i] : spec.t0;
@@ -85,76 +89,128 @@ final class SdeAdjoint {
                     int k = (int) Math.ceil((t - target) / hb - 1e-9);
                     for (int j = 0; j < k; j++) {
                         double s = j == k - 1 ? target : t - (t - target) * (j + 1) / k;
-                        Tensor[] y = heun(z, a, mu, p, t, s, path);
-                        z = y[0];
-                        a = y[1];
-                        mu = y[2];
+                        b.heun(z, a, mu, t, s);
                         t = s;
                     }
                     t = target;
                 }
                 if (i < 0) break;
-                z = Tensor.unsafeWrap(us, ys[i].clone());                                  // checkpoint
-                a = a.plus(Tensor.unsafeWrap(us, Arrays.copyOfRange(c, i * n, (i + 1) * n)));
+                z = ys[i].clone();                                                          // checkpoint
+                for (int k = 0; k < n; k++) a[k] += c[i * n + k];
                 t = ts[i];
             }
-            return new Tensor[] {needs[0] ? a : null, needs[1] ? mu : null};
+            Shape us = in[0].shape();
+            return new Tensor[] {needs[0] ? Tensor.unsafeWrap(us, a) : null, needs[1] ? Tensor.unsafeWrap(in[1].shape(), mu) : null};
         }
 
-        /** One stochastic Heun step of (z, a, μ) from t back to s on the path's increment W(s) − W(t). */
-        private Tensor[] heun(Tensor z, Tensor a, Tensor mu, Tensor p, double t, double s, BrownianTree path) {
-            double[] dW = new double[path.channels()];
-            path.increment(t, s, dW, null);
-            Tensor[] g1 = increment(z, a, p, t, s - t, dW);
-            Tensor zp = z.plus(g1[0]), ap = a.plus(g1[1]);
-            Tensor[] g2 = increment(zp, ap, p, s, s - t, dW);
-            return new Tensor[] {z.plus(g1[0].plus(g2[0]).times(0.5)), a.plus(g1[1].plus(g2[1]).times(0.5)),
-                    mu.plus(g1[2].plus(g2[2]).times(0.5))};
-        }
-
-        /** [Δz, Δa, Δμ] of the backward system over a step of dt (negative) with increment dW, evaluated at time tau. */
-        private Tensor[] increment(Tensor z, Tensor a, Tensor p, double tau, double dt, double[] dW) {
-            Tensor dz = inc(z, p, tau, dt, dW);
-            Tensor[] g = AD.vjps(xs -> inc(xs[0], xs[1], tau, dt, dW), a, z, p);
-            return new Tensor[] {dz, g[0].unaryMinus(), g[1].unaryMinus()};
-        }
-
-        /** b̃(z) dt + σ(z)∘dW: the Stratonovich drift (Itô drift corrected) and the noise in the problem's form. */
-        private Tensor inc(Tensor z, Tensor p, double tau, double dt, double[] dW) {
-            Tensor tt = Tensor.scalar(tau);
-            Tensor b = spec.drift.evaluate(z, p, tt);
-            Tensor sig = spec.diffusion.evaluate(z, p, tt);
-            if (!spec.alg.stratonovich()) b = b.minus(itoCorrection(z, p, tt, sig));
-            Tensor w = Tensor.of(dW.clone());
-            Tensor noise = switch (spec.diffusion.noise()) {
-                case DIAGONAL -> sig.times(w.reshape(z.shape()));
-                case SCALAR -> sig.times(dW[0]);
-                case GENERAL -> sig.matmul(w).reshape(z.shape());
-            };
-            return b.times(dt).plus(noise);
-        }
-
-        /** ½ Σₖ (∂σₖ/∂z) σₖ, the Itô-to-Stratonovich drift correction, in differentiable ops. */
-        private Tensor itoCorrection(Tensor z, Tensor p, Tensor tt, Tensor sig) {
-            int nn = z.size();
-            return switch (spec.diffusion.noise()) {
-                case SCALAR -> AD.jvp(x -> spec.diffusion.evaluate(x.reshape(z.shape()), p, tt).reshape(nn), z.reshape(nn), sig.reshape(nn))
-                        .reshape(z.shape()).times(0.5);
-                case DIAGONAL -> {
-                    Tensor j = AD.jacobian(x -> spec.diffusion.evaluate(x.reshape(z.shape()), p, tt).reshape(nn), z.reshape(nn));
-                    yield j.times(Tensor.eye(nn)).sum(1).reshape(z.shape()).times(sig).times(0.5);
-                }
-                case GENERAL -> {
-                    int m = sig.shape().dim(1);
-                    Tensor j = AD.jacobian(x -> spec.diffusion.evaluate(x.reshape(z.shape()), p, tt).reshape(nn * m), z.reshape(nn))
-                            .reshape(nn, m, nn);
-                    yield j.times(sig.transpose().reshape(1, m, nn)).sum(2).sum(1).reshape(z.shape()).times(0.5);
-                }
-            };
+        /** The compiled backward step when the increment compiles and its parameters are plain, else null. */
+        private Backward flat(Tensor p, BrownianTree path) {
+            boolean compile = spec.options.compile() == null || spec.options.compile();
+            if (!compile || forceEager) return null;
+            int m = path.channels();
+            CompiledFunction cf = SdeAdjointIncrement.compiled(spec.drift, spec.diffusion, spec.alg.stratonovich(), spec.u0, p, m);
+            if (cf == null || !cf.implicitInputsArePlain()) return null;
+            CompiledFunction.MultiRunner r = cf.vjpRunner(new boolean[] {true, true, false, false, false},
+                    spec.u0.primal(), p, Tensor.scalar(0.0), Tensor.scalar(0.0), Tensor.zeros(Shape.of(m)));
+            return r == null ? null : new Flat(r.bind(1, p.unsafeData()), path, n, p.size());
         }
 
         @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
             return spec.laneJvp(in, t);
+        }
+
+        /** One stochastic Heun step of the backward system (z, a, μ) from t back to s, in place. */
+        private interface Backward {
+            void heun(double[] z, double[] a, double[] mu, double t, double s);
+        }
+
+        /**
+         * The backward step on flat arrays: each of Heun's two evaluations is one run of the
+         * increment's compiled value-and-VJP program, giving Δz and the adjoint's Δa = −aᵀ∂Δz/∂z,
+         * Δμ = −aᵀ∂Δz/∂p together.
+         */
+        private static final class Flat implements Backward {
+            private final CompiledFunction.MultiRunner r;
+            private final BrownianTree path;
+            private final double[] tau = new double[1], dt = new double[1], dW;
+            private final double[][] args;
+            private final double[] dz1, ga1, gp1, zp, ap;
+
+            Flat(CompiledFunction.MultiRunner r, BrownianTree path, int n, int np) {
+                this.r = r;
+                this.path = path;
+                this.dW = new double[path.channels()];
+                this.args = new double[][] {null, null, tau, dt, dW, null};
+                dz1 = new double[n];
+                ga1 = new double[n];
+                gp1 = new double[np];
+                zp = new double[n];
+                ap = new double[n];
+            }
+
+            @Override public void heun(double[] z, double[] a, double[] mu, double t, double s) {
+                path.increment(t, s, dW, null);
+                dt[0] = s - t;
+                run(z, a, t);
+                r.copyOutput(0, dz1, 0);
+                r.copyOutput(1, ga1, 0);
+                r.copyOutput(2, gp1, 0);
+                for (int k = 0; k < z.length; k++) {
+                    zp[k] = z[k] + dz1[k];
+                    ap[k] = a[k] - ga1[k];
+                }
+                run(zp, ap, s);
+                double[] dz2 = r.output(0), ga2 = r.output(1), gp2 = r.output(2);
+                for (int k = 0; k < z.length; k++) {
+                    z[k] += 0.5 * (dz1[k] + dz2[k]);
+                    a[k] -= 0.5 * (ga1[k] + ga2[k]);
+                }
+                for (int k = 0; k < mu.length; k++) mu[k] -= 0.5 * (gp1[k] + gp2[k]);
+            }
+
+            private void run(double[] z, double[] a, double time) {
+                args[0] = z;
+                args[5] = a;
+                tau[0] = time;
+                r.run(args);
+            }
+        }
+
+        /** The backward step on eager tensors, each evaluation recorded on a tape: for functions that do not compile. */
+        private final class Eager implements Backward {
+            private final Tensor p;
+            private final BrownianTree path;
+
+            Eager(Tensor p, BrownianTree path) {
+                this.p = p;
+                this.path = path;
+            }
+
+            @Override public void heun(double[] z0, double[] a0, double[] mu0, double t, double s) {
+                Shape us = spec.u0.shape();
+                double[] dW = new double[path.channels()];
+                path.increment(t, s, dW, null);
+                Tensor z = Tensor.of(us, z0.clone()), a = Tensor.of(us, a0.clone());
+                Tensor[] g1 = increment(z, a, t, s - t, dW);
+                Tensor zp = z.plus(g1[0]), ap = a.plus(g1[1]);
+                Tensor[] g2 = increment(zp, ap, s, s - t, dW);
+                double[] dz = g1[0].plus(g2[0]).times(0.5).toDoubleArray(), da = g1[1].plus(g2[1]).times(0.5).toDoubleArray(),
+                        dmu = g1[2].plus(g2[2]).times(0.5).toDoubleArray();
+                for (int k = 0; k < z0.length; k++) {
+                    z0[k] += dz[k];
+                    a0[k] += da[k];
+                }
+                for (int k = 0; k < mu0.length; k++) mu0[k] += dmu[k];
+            }
+
+            /** [Δz, Δa, Δμ] of the backward system over a step of dt (negative) with increment dW, evaluated at time tau. */
+            private Tensor[] increment(Tensor z, Tensor a, double tau, double dt, double[] dW) {
+                Tensor tt = Tensor.scalar(tau), h = Tensor.scalar(dt), w = Tensor.of(dW.clone());
+                boolean strat = spec.alg.stratonovich();
+                Tensor dz = SdeAdjointIncrement.increment(spec.drift, spec.diffusion, strat, z, p, tt, h, w);
+                Tensor[] g = AD.vjps(xs -> SdeAdjointIncrement.increment(spec.drift, spec.diffusion, strat, xs[0], xs[1], tt, h, w), a, z, p);
+                return new Tensor[] {dz, g[0].unaryMinus(), g[1].unaryMinus()};
+            }
         }
     }
 }
