@@ -246,7 +246,8 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
             return;
         }
         if (adaptive) {
-            double hNew = control.next(h);
+            boolean resume = landing && !Double.isNaN(hBeforeLanding) && stepper.resumesStepAfterStop();
+            double hNew = control.next(resume ? hBeforeLanding : h);
             if (Math.abs(hNew) > o.dtmax()) hNew = dir * o.dtmax();
             if (tooSmall(hNew, tnew, o.dtmin()) && !finished) {
                 t = tnew;

@@ -45,4 +45,14 @@ public interface Stepper<S, C extends StepCache> {
 
     /** For a method that switches algorithms during a solve (AutoTsit5): its switches so far; empty for the others. */
     default java.util.List<AlgorithmSwitch> switches() { return java.util.List.of(); }
+
+    /**
+     * Whether the step after one that was shortened to land on a stop is proposed from the step the
+     * controller had wanted before shortening rather than from the shortened one (diffrax's
+     * PIDController does this after a clipped step: "use the size the step would have been, had
+     * there been no jump"). False by default; SDE steppers say yes, since they stop at every saved
+     * time and their controller grows a step by at most 9/8, so restarting from each remainder would
+     * keep the steps small long after the stop.
+     */
+    default boolean resumesStepAfterStop() { return false; }
 }

@@ -100,6 +100,12 @@ abstract class SdeStepper<S> implements Stepper<S, SdeStepper.Linear> {
 
     @Override public boolean adaptive() { return alg.adaptive(); }
 
+    /**
+     * Yes: an SDE solve lands on every saved time and the controller grows a step by at most 9/8,
+     * so the step after a landing resumes from the step proposed before it was shortened.
+     */
+    @Override public boolean resumesStepAfterStop() { return true; }
+
     /** StochasticDiffEq.jl's defaults: β₁ = 7/(10p), β₂ = 2/(5p), γ = 9/10, qmin = 1/5, qmax = 9/8. */
     @Override public StepController defaultController() {
         double p = alg.controllerOrder();
