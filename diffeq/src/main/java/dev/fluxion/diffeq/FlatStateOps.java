@@ -36,8 +36,14 @@ public final class FlatStateOps implements StateOps<double[]> {
     /** Stage inputs live only until f has read them (a compiled program reads its arguments only while it runs), so one array serves all. */
     private double[] stageScratch;
     private final boolean scratchStageInputs;
-    /** rkSum's coefficients h·a_m, computed once per sum for mid-sized states. */
-    private double[] coefs = new double[0];
+    /**
+     * The compiled f's runner of a plain solve (null for augmented systems): {@link #eval} calls it
+     * directly rather than through the {@link FlatRhs} interface, so the call is bound statically
+     * whatever other right-hand sides (dual lanes, adjoints) the JVM has run through this class.
+     */
+    private CompiledFunction.Runner runner;
+    private double[][] runArgs;
+    private double[] runTime;
 
     /**
      * @param rhs        the right-hand side
@@ -78,15 +84,25 @@ public final class FlatStateOps implements StateOps<double[]> {
         double[] time = new double[1];
         double[][] args = {null, null, time};
         // the program reads its arguments only while it runs, so stage inputs may share one array
-        return new FlatStateOps((x, t) -> {
+        FlatStateOps ops = new FlatStateOps((x, t) -> {
             args[0] = x;
             time[0] = t;
             return runner.run(args);
         }, shape, shape.size(), shape.size(), true, f, p);
+        ops.runner = runner;
+        ops.runArgs = args;
+        ops.runTime = time;
+        return ops;
     }
 
     @Override public double[] eval(double[] u, double t) {
         evaluations++;
+        CompiledFunction.Runner r = runner;
+        if (r != null) {
+            runArgs[0] = u;
+            runTime[0] = t;
+            return r.run(runArgs);
+        }
         return rhs.eval(u, t);
     }
 
@@ -97,9 +113,15 @@ public final class FlatStateOps implements StateOps<double[]> {
     }
 
     /**
-     * The stage sum by {@link LinearCombination#sum}, the one kernel and order of addition every
-     * path shares (u first, then each nonzero term), straight over the stage arrays: the numbers
-     * are those of the tensor path bit for bit, with no allocation but the result.
+     * The stage sum u + h Σ_m a_m k[deps_m], straight over the stage arrays, with no allocation but
+     * the result (none for a stage input on a plain solve). Each component adds u first, then each
+     * term whose coefficient h·a_m is nonzero, in order: {@link LinearCombination#sum}'s definition,
+     * so the numbers are those of the tensor path bit for bit (Java never contracts a·b + c into a
+     * fused multiply-add). The loops are the flat plan's own, not that kernel's: a state of a few
+     * components sums each in a register; a larger one (dual lanes stored after the state: 14
+     * components for the LV gradient by ForwardDuals) term by term, a pass the JIT vectorises,
+     * where the register form's inner loop over terms with its indirect loads cost 40 % of that
+     * gradient's time (JFR, 2026-12-02).
      */
     @Override public double[] rkSum(double[] u, double h, double[] a, int[] deps, double[][] k, boolean stageInput) {
         int n = u.length;
@@ -110,9 +132,34 @@ public final class FlatStateOps implements StateOps<double[]> {
         } else {
             out = new double[n];
         }
-        if (coefs.length < deps.length) coefs = new double[deps.length];
-        LinearCombination.sum(u, h, a, deps, k, deps.length, out, stageInput ? Math.min(activeLength, n) : n, coefs);
+        sum(u, h, a, deps, k, out, stageInput ? Math.min(activeLength, n) : n);
         return out;
+    }
+
+    /** Components up to which {@link #sum} keeps each component's sum in a register. */
+    private static final int REGISTER_SUM = 4;
+
+    /** out[j] = u[j] + Σ_m (h·a_m)·k[deps_m][j] for j < n, zero coefficients skipped (see {@link #rkSum}). */
+    static void sum(double[] u, double h, double[] a, int[] deps, double[][] k, double[] out, int n) {
+        int terms = deps.length;
+        if (n <= REGISTER_SUM) {
+            for (int j = 0; j < n; j++) {
+                double acc = u[j];
+                for (int m = 0; m < terms; m++) {
+                    double c = h * a[m];
+                    if (c != 0.0) acc += c * k[deps[m]][j];
+                }
+                out[j] = acc;
+            }
+            return;
+        }
+        System.arraycopy(u, 0, out, 0, n);
+        for (int m = 0; m < terms; m++) {
+            double c = h * a[m];
+            if (c == 0.0) continue;
+            double[] x = k[deps[m]];
+            for (int j = 0; j < n; j++) out[j] += c * x[j];
+        }
     }
 
     @Override public double[] multiply(double[] m, double[] x) {
