@@ -62,6 +62,16 @@ public final class FlatStateOps implements StateOps<double[]> {
         this(rhs, shape, normLength, activeLength, false);
     }
 
+    /**
+     * As {@code new FlatStateOps(rhs, shape, normLength)} for a right-hand side that reads its
+     * argument only while it runs and keeps no reference to it (a compiled program's lanes: the
+     * forward-mode system of ForwardDuals), so every stage input may reuse one array: no allocation
+     * per stage input.
+     */
+    public static FlatStateOps readingInputsOnlyWhileRunning(FlatRhs rhs, Shape shape, int normLength) {
+        return new FlatStateOps(rhs, shape, normLength, shape.size(), true);
+    }
+
     private FlatStateOps(FlatRhs rhs, Shape shape, int normLength, int activeLength, boolean scratchStageInputs) {
         this(rhs, shape, normLength, activeLength, scratchStageInputs, null, null);
     }
