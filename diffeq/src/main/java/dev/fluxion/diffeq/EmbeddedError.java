@@ -29,4 +29,12 @@ public final class EmbeddedError {
         if (acc.length < n && n > LinearCombination.SMALL) acc = new double[n];
         return norm.ofSum(h, weights, stages, deps.length, ops.values(u), ops.values(unew), n, acc);
     }
+
+    /** As {@link #of} on flat states (the flat plan's typed hot path: no calls through StateOps), n = normLength. */
+    public double ofFlat(int n, ErrorNorm norm, double h, double[][] k, double[] u, double[] unew) {
+        if (n == 0) return 0.0;
+        for (int m = 0; m < deps.length; m++) stages[m] = k[deps[m]];
+        if (acc.length < n && n > LinearCombination.SMALL) acc = new double[n];
+        return norm.ofSum(h, weights, stages, deps.length, u, unew, n, acc);
+    }
 }

@@ -45,7 +45,19 @@ public final class ErrorNorm {
     public double ofSum(double h, double[] c, double[][] k, int terms, double[] u, double[] unew, int n, double[] scratch) {
         if (n == 0) return 0.0;
         double sum = 0.0;
-        if (n <= LinearCombination.SMALL) {
+        if (n == 2) {   // the commonest small state (LV, oscillators): both sums in registers, one pass over the terms
+            double e0 = 0.0, e1 = 0.0;
+            for (int m = 0; m < terms; m++) {
+                double cm = c[m];
+                double[] x = k[m];
+                e0 += cm * x[0];
+                e1 += cm * x[1];
+            }
+            double r0 = h * e0 / scale(0, u[0], unew[0]);
+            double r1 = h * e1 / scale(1, u[1], unew[1]);
+            sum = r0 * r0;
+            sum += r1 * r1;
+        } else if (n <= LinearCombination.SMALL) {
             for (int i = 0; i < n; i++) {
                 double e = 0.0;
                 for (int m = 0; m < terms; m++) e += c[m] * k[m][i];

@@ -49,7 +49,9 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
     /** The step the controller had proposed before the current attempt was shortened to land on a stop (NaN if it was not). */
     private double hBeforeLanding = Double.NaN;
     private ReturnCode rc;          // null while running
-    private final List<Double> ts = new ArrayList<>();
+    /** Saved times, the first nt of ts (a growable array: no boxing per saved point). */
+    private double[] ts = new double[16];
+    private int nt;
     private final List<Tensor> us = new ArrayList<>();
     private final SaveSchedule.Saver<S> saver = this::saveState;
     // the accepted step being handled (callback phase)
@@ -219,15 +221,23 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
 
     private void save() {
         Step<S, C> step = current;
-        save.saveWithin(step, t, tnew, dir, stepper, ts.isEmpty() ? Double.NaN : ts.get(ts.size() - 1), saver);
+        save.saveWithin(step, t, tnew, dir, stepper, lastSavedTime(), saver);
         if (modified && save.everyStep) saveState(tnew, unew);   // the state after the jump, beside the one before
         if (denseSteps != null) denseSteps.add(step);
     }
 
     private void saveState(double time, S x) {
-        ts.add(time);
+        addTime(time);
         us.add(ops.tensor(x));
     }
+
+    private void addTime(double time) {
+        if (nt == ts.length) ts = Arrays.copyOf(ts, 2 * nt);
+        ts[nt++] = time;
+    }
+
+    /** The last saved time, NaN when nothing is saved yet. */
+    private double lastSavedTime() { return nt == 0 ? Double.NaN : ts[nt - 1]; }
 
     // ------------------------------------------------------------------ phase 5: advance
 
@@ -267,10 +277,10 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
     // ------------------------------------------------------------------ the end
 
     private OdeSolution finish(ReturnCode code) {
-        if (code == ReturnCode.SUCCESS && save.end && (ts.isEmpty() || ts.get(ts.size() - 1) != t1)) {
+        if (code == ReturnCode.SUCCESS && save.end && (nt == 0 || ts[nt - 1] != t1)) {
             for (int i = 0; i < save.endCopies(); i++) saveState(t1, u);
         }
-        if (code == ReturnCode.TERMINATED && save.end && (ts.isEmpty() || ts.get(ts.size() - 1) != t)) {
+        if (code == ReturnCode.TERMINATED && save.end && (nt == 0 || ts[nt - 1] != t)) {
             saveState(t, u);   // the state where a callback ended the solve (DifferentialEquations.jl's save_end)
         }
         if (!code.successful() && o.hasSaveat()) {
@@ -278,18 +288,17 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
             // loss over the series is NaN (a clear signal) instead of a shape error in user code.
             Tensor nan = Tensor.full(Double.NaN, ops.tensor(u0).shape());
             for (double tau : save.remaining()) {
-                ts.add(tau);
+                addTime(tau);
                 us.add(nan);
             }
-            if (save.end && (ts.isEmpty() || ts.get(ts.size() - 1) != t1)) {
+            if (save.end && (nt == 0 || ts[nt - 1] != t1)) {
                 for (int i = 0; i < save.endCopies(); i++) {
-                    ts.add(t1);
+                    addTime(t1);
                     us.add(nan);
                 }
             }
         }
-        double[] times = new double[ts.size()];
-        for (int i = 0; i < times.length; i++) times[i] = ts.get(i);
+        double[] times = Arrays.copyOf(ts, nt);
         SolverStats stats = new SolverStats(accepted, rejected, ops.evaluations(), stepper.jacobians(), stepper.linearSolves(), stepper.switches());
         DenseOutput<S, C> d = denseSteps == null ? null : new DenseOutput<>(denseSteps, stepper);
         return new OdeSolution(times, us, code, stats, d).withLastStep(lastAccepted).withNextStep(nextStep(code));

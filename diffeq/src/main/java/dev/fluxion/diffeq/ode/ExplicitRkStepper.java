@@ -2,6 +2,7 @@ package dev.fluxion.diffeq.ode;
 
 import dev.fluxion.diffeq.EmbeddedError;
 import dev.fluxion.diffeq.ErrorNorm;
+import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.diffeq.StateOps;
 import dev.fluxion.diffeq.Step;
 import dev.fluxion.diffeq.StepController;
@@ -15,10 +16,18 @@ import dev.fluxion.tensor.LinearCombination;
  * formed on primal values (step control is detached from every derivative level). It is generic
  * over the state arithmetic, so the same code runs on tensors (AD modes) and flat arrays (plain
  * solves of a compiled right-hand side).
+ *
+ * <p>On flat arrays the hot loop ({@link #attempt}, the saveat interpolation) runs a copy typed on
+ * {@link FlatStateOps}, a final class, so its calls are bound statically: in a JVM that has also
+ * solved on tensors (an AD mode, another problem), the generic code's call sites see both plans,
+ * and C2 inlining both behind type checks made the compiled {@code attempt} too large to inline
+ * the rest (docs/BENCHMARKS.md, "Polymorphic call sites"). Both copies compute the same numbers.
  */
 public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     private final ExplicitRkTableau tab;
     private final StateOps<S> ops;
+    /** ops when it is the flat plan (then the typed copies of the hot code run), else null. */
+    private final FlatStateOps flat;
     private final StepController controller;
     private final int s;
     private final int[][] stageDeps;      // nonzero a_ij per stage
@@ -37,6 +46,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     public ExplicitRkStepper(ExplicitRkTableau tab, StateOps<S> ops, StepController controller) {
         this.tab = tab;
         this.ops = ops;
+        this.flat = ops instanceof FlatStateOps f ? f : null;
         this.controller = controller;
         this.s = tab.stages();
         this.stageDeps = new int[s][];
@@ -97,7 +107,9 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         return deps.length == 0 ? u : ops.rkSum(u, h, coef, deps, k, false);
     }
 
+    @SuppressWarnings("unchecked")
     @Override public Step<S, RkStages<S>> attempt(double t, S u, S fu, double h, ErrorNorm norm) {
+        if (flat != null) return (Step<S, RkStages<S>>) (Step<?, ?>) attemptFlat(t, (double[]) u, (double[]) fu, h, norm);
         S[] k = ops.newArray(s);
         k[0] = fu;
         boolean fsal = tab.fsal();
@@ -117,15 +129,40 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         return new Step<>(t, h, u, fu, unew, fnew, err, new RkStages<>(k));
     }
 
+    /** {@link #attempt} on the flat plan: the same steps, every call on the final class FlatStateOps. */
+    private Step<double[], RkStages<double[]>> attemptFlat(double t, double[] u, double[] fu, double h, ErrorNorm norm) {
+        FlatStateOps f = flat;
+        double[][] k = new double[s][];
+        k[0] = fu;
+        boolean fsal = tab.fsal();
+        int last = fsal ? s - 1 : s;
+        for (int i = 1; i < last; i++) {
+            int[] deps = stageDeps[i];
+            double[] ui = deps.length == 0 ? u : f.rkSum(u, h, stageA[i], deps, k, true);
+            k[i] = f.eval(ui, t + tab.c(i) * h);
+        }
+        double[] unew = bDeps.length == 0 ? u : f.rkSum(u, h, bVals, bDeps, k, false);
+        double[] fnew = null;
+        if (fsal) {
+            fnew = f.eval(unew, t + h);
+            k[s - 1] = fnew;
+        }
+        double err = 0.0;
+        if (tab.adaptive()) err = errorEstimate.ofFlat(f.normLength(), norm, h, k, u, unew);
+        return new Step<>(t, h, u, fu, unew, fnew, err, new RkStages<>(k));
+    }
+
     @Override public boolean interpolationNeedsFnew() {
         return interp == null || firstExtraIsFnew;
     }
 
+    @SuppressWarnings("unchecked")
     @Override public S interpolate(Step<S, RkStages<S>> step, double theta) {
         if (interp == null) return hermite(step, theta);
         S[] all = stagesForInterpolation(step);
         double[] w = weightScratch;
         interp.weights(theta, w);
+        if (flat != null) return (S) flat.rkSum((double[]) step.u, step.h, w, allStages, (double[][]) all, false);
         return ops.rkSum(step.u, step.h, w, allStages, all, false);   // zero weights are skipped
     }
 

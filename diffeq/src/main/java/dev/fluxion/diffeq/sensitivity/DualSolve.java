@@ -32,7 +32,8 @@ final class DualSolve {
         int n = uShape.size();
         JvpEvaluator rhs = new JvpEvaluator(spec.term()::evaluate, spec.compiled(), p, uShape, k, pLanes);
         int total = n * (1 + k);
-        FlatStateOps ops = new FlatStateOps(rhs, Shape.of(total), errorOnAll ? total : n);
+        // JvpEvaluator reads x only while it runs (the program's arguments, or copies for the tensor fallback)
+        FlatStateOps ops = FlatStateOps.readingInputsOnlyWhileRunning(rhs, Shape.of(total), errorOnAll ? total : n);
         double[] x0 = new double[total];
         System.arraycopy(u0t.unsafeData(), 0, x0, 0, n);
         System.arraycopy(u0Lanes, 0, x0, n, k * n);

@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * rounds until every case has had 2 s and at least 30 s of wall time have passed (the JIT's compiler
  * threads need their share of a loaded machine), then 30 measured rounds (the cases in turn, one sample each
  * per round); the median per call and the spread (fastest, slowest sample). {@code --only I} runs
- * case I alone.
+ * case I alone; {@code --small} runs the first four (the LV solve and gradient with their
+ * Hipparchus twins) in turn and prints the two ratios.
  *
  * <p>{@code java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.InterleavedTable}
  * runs each case isolated in a fresh JVM, then all interleaved in this one, and prints the table.
@@ -127,6 +128,16 @@ public final class InterleavedTable {
         if (args.length == 2 && args[0].equals("--only")) {
             double[] r = measure(List.of(cs.get(Integer.parseInt(args[1]))))[0];
             System.out.printf("%f %f %f%n", r[0], r[1], r[2]);
+            return;
+        }
+        if (args.length == 1 && args[0].equals("--small")) {
+            // issue 15 point 4's two pairs alone, in one JVM, by the same harness: the quick check of
+            // Fluxion / Hipparchus (run the jars of two commits alternately for an A/B)
+            System.out.println("load before: " + AdjointCounts.loadavg());
+            double[][] r = measure(cs.subList(0, 4));
+            System.out.println("load after: " + AdjointCounts.loadavg());
+            for (int i = 0; i < 4; i++) System.out.printf("%s: %s µs CPU (%s – %s)%n", cs.get(i).name(), fmt(r[i][0]), fmt(r[i][1]), fmt(r[i][2]));
+            System.out.printf("Fluxion / Hipparchus: LV solve %.2f, LV gradient %.2f%n", r[0][0] / r[1][0], r[2][0] / r[3][0]);
             return;
         }
         System.out.println("load before: " + AdjointCounts.loadavg());
