@@ -92,7 +92,6 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
     /** Stage i's f value (i ≥ 1) when φ is not the identity; and J's values when the stepper holds them (up to DIRECT components). */
     private double[][] fStage;
     private double[] jbuf;
-    private final double[] cRow;
 
     // J and ∂f/∂t at the last point stepped from: a rejected step retries from the same (u, t)
     private double[] lastU;
@@ -146,7 +145,6 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         unewChained = !lastAtSolution && s >= 2 && extends_(m, a[s - 1]);
         denseWeights = new double[s + 2];
         fs = new double[s][];
-        cRow = new double[s];
         timeDependent = anyD && ops.readsTime();
         identityPhi = identity && !lastAtSolution;
     }
@@ -244,18 +242,18 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             if (i == 0) {
                 if (identityPhi) System.arraycopy(fu, 0, k, 0, n);
             } else {
-                double[] ci = scaledCoupling(i, invH);
+                double[] ci = cc[i];
                 if (i == s - 1 && lastAtSolution) {
                     unew = combine(new double[n], u, m, k, s - 1);   // m_{s-1} = 0: the last stage reads u_new
-                    coupling(ci, k, i);
+                    coupling(ci, invH, k, i);
                     fi = fnew = new double[n];
                     ops.evalInto(unew, t + h, fnew, 0);
                 } else if (chained[i]) {
                     ui = addStage(stageIn, ui, k, i - 1);
-                    coupling(ci, k, i);
+                    coupling(ci, invH, k, i);
                     ops.evalInto(ui, t + c[i] * h, fi, fOff);
                 } else {
-                    ui = inputAndCoupling(a[i], ci, u, k, i);
+                    ui = inputAndCoupling(a[i], ci, invH, u, k, i);
                     ops.evalInto(ui, t + c[i] * h, fi, fOff);
                 }
                 if (!identityPhi) f[i] = fi;
@@ -292,18 +290,13 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         return out;
     }
 
-    /** C_ij/h for j &lt; i, in a scratch row. */
-    private double[] scaledCoupling(int i, double invH) {
-        double[] ci = cc[i], out = cRow;
-        for (int j = 0; j < i; j++) out[j] = ci[j] * invH;
-        return out;
-    }
-
     /**
      * Stage i's input u + Σ a_ij k_j into the stage-input scratch and its coupling Σ (C_ij/h) k_j
      * into {@link #couple}, in one pass over the earlier increments (both read the same k_j).
+     * C_ij/h is formed where it is used (the same product each time): a separate pass over a
+     * scratch row per stage cost more than the multiplications.
      */
-    private double[] inputAndCoupling(double[] ai, double[] ci, double[] u, double[] k, int i) {
+    private double[] inputAndCoupling(double[] ai, double[] ci, double invH, double[] u, double[] k, int i) {
         int n = this.n;
         double[] in = stageIn, cpl = couple;
         for (int q = 0; q < n; q++) {
@@ -311,7 +304,7 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             for (int j = 0, at = q; j < i; j++, at += n) {
                 double kv = k[at];
                 x += ai[j] * kv;
-                y += ci[j] * kv;
+                y += ci[j] * invH * kv;
             }
             in[q] = x;
             cpl[q] = y;
@@ -320,12 +313,12 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
     }
 
     /** The coupling Σ (C_ij/h) k_j of stage i into {@link #couple}. */
-    private void coupling(double[] ci, double[] k, int i) {
+    private void coupling(double[] ci, double invH, double[] k, int i) {
         int n = this.n;
         double[] cpl = couple;
         for (int q = 0; q < n; q++) {
             double y = 0.0;
-            for (int j = 0, at = q; j < i; j++, at += n) y += ci[j] * k[at];
+            for (int j = 0, at = q; j < i; j++, at += n) y += ci[j] * invH * k[at];
             cpl[q] = y;
         }
     }
