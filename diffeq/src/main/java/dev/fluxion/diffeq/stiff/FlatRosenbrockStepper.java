@@ -34,9 +34,13 @@ import java.util.Arrays;
  *       Jacobians factor themselves ({@link Jacobian#factorW}), so a sparse or banded J brings its
  *       own factorisation;</li>
  *   <li>∂f/∂t is skipped for a right-hand side that does not read t ({@link StateOps#readsTime}).</li>
+ *   <li>f and J are written into the stepper's buffers ({@link FlatStateOps#evalInto},
+ *       {@link FlatStateOps#jacobianInto}: a small compiled f's generated code gets them by
+ *       reference); when φ is the identity (the Rodas methods) F_i goes straight into stage i's
+ *       slot of the increments and its right-hand side is completed there.</li>
  * </ul>
  * A step allocates what outlives it: its increments (the dense output reads them), u_new, and
- * the f values the compiled program returns. The scheme, error estimate and dense output are the
+ * (Rosenbrock23) f(u_new). The scheme, error estimate and dense output are the
  * generic stepper's; the coupling added as one term and the reciprocal pivots change the last bits,
  * so FlatRosenbrockSpec checks the two steppers against each other on the same flat arithmetic
  * (the same steps on Robertson; to 1e-10 with fixed steps).
