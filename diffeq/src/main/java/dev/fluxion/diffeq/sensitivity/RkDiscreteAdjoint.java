@@ -1,6 +1,7 @@
 package dev.fluxion.diffeq.sensitivity;
 
 import dev.fluxion.autodiff.AD;
+import dev.fluxion.autodiff.CompiledFunction;
 import dev.fluxion.diffeq.DenseOutput;
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.FlatStateOps;
@@ -48,6 +49,9 @@ import java.util.Map;
 final class RkDiscreteAdjoint extends SolveAsOp {
     static final RkDiscreteAdjoint INSTANCE = new RkDiscreteAdjoint();
 
+    /** Backward passes that fell back to the solver's ops (a stepper or a saved state this op could not trace): tests keep it at 0. */
+    static final java.util.concurrent.atomic.AtomicInteger FALLBACKS = new java.util.concurrent.atomic.AtomicInteger();
+
     private RkDiscreteAdjoint() {}
 
     @Override public String name() { return "ReverseTape"; }
@@ -63,17 +67,19 @@ final class RkDiscreteAdjoint extends SolveAsOp {
         if (dense) return false;
         if (!spec.u0().isConcrete() || !spec.p().isConcrete()) return false;
         if (spec.readsRecordedParameters()) return false;
-        return spec.withInputs(spec.u0().primal(), spec.p().primal()).flatOps() != null;
+        // what the flat plan needs (SolveSpec.flatOps, without building one): a compiled f whose implicit inputs are plain
+        CompiledFunction cf = spec.compiled();
+        return cf != null && cf.implicitInputsArePlain();
     }
 
     @Override Pass forward(SolveSpec plain) {
         FlatStateOps ops = plain.flatOps();
         ExplicitRkTableau tab = ((ExplicitRkAlgorithm) plain.alg()).tableau();
-        Stepper<double[], ?> inner = plain.alg().stepper(ops);
+        Stepper<double[], ?> inner = ops == null ? null : plain.alg().stepper(ops);
         double[] x0 = plain.u0().unsafeData();
         double t0 = plain.t0();
         if (!(inner instanceof ExplicitRkStepper<?> any)) {
-            // an ExplicitRkAlgorithm with a stepper of its own: the tape through its ops is the answer
+            // no flat plan after all, or an ExplicitRkAlgorithm with a stepper of its own: the tape through its ops is the answer
             OdeSolution sol = plain.integrate();
             return new Fallback(plain, sol);
         }
@@ -134,6 +140,7 @@ final class RkDiscreteAdjoint extends SolveAsOp {
 
     /** {dL/du0, dL/dp} by the tape through the solver's own ops (what ReverseTape does without this op). */
     static double[][] throughSolverOps(SolveSpec spec, double[][] rows) {
+        FALLBACKS.incrementAndGet();
         int n = spec.u0().size();
         double[] c = new double[rows.length * n];
         for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, c, i * n, n);
@@ -208,6 +215,9 @@ final class RkDiscreteAdjoint extends SolveAsOp {
         private final FlatStateOps ops;
         private final ExplicitRkTableau tab;
         private final RkInterpolant interp;
+        private final CompiledFunction.MultiRunner runner;
+        private final double[] time = new double[1];
+        private final double[][] args = {null, null, time, null};
         private final VjpEvaluator vjp;
         private final int n, np, s, e;
         private final boolean fsal, extraIsFnew;
@@ -233,7 +243,14 @@ final class RkDiscreteAdjoint extends SolveAsOp {
             this.s = tab.stages();
             this.e = interp == null ? 0 : interp.extraStages();
             this.fsal = tab.fsal();
-            this.vjp = new VjpEvaluator(spec.term()::evaluate, spec.compiled(), spec.p(), spec.u0().shape(), true, np > 0);
+            // f's VJP without its value (the forward pass has every stage's value): the program
+            // drops what only the value needs; the evaluator (value and VJP, or a tape per call)
+            // when that program cannot be traced
+            CompiledFunction cf = spec.compiled();
+            CompiledFunction.MultiRunner vr = cf == null ? null
+                    : cf.vjpOnlyRunner(new boolean[] {true, np > 0, false}, Tensor.zeros(spec.u0().shape()), spec.p(), Tensor.scalar(0.0));
+            this.runner = vr == null ? null : vr.bind(1, spec.p().unsafeData());
+            this.vjp = runner != null ? null : new VjpEvaluator(spec.term()::evaluate, cf, spec.p(), spec.u0().shape(), true, np > 0);
             this.deps = new int[s][];
             this.coef = new double[s][];
             for (int i = 0; i < s; i++) {
@@ -409,7 +426,16 @@ final class RkDiscreteAdjoint extends SolveAsOp {
 
         /** gu = λᵀ∂f/∂u at (u, t); λᵀ∂f/∂p added to pbar. */
         private void vjpAt(double[] u, double t, double[] lambda) {
-            vjp.eval(u, t, lambda, null, gu, np > 0 ? gp : null);
+            if (runner != null) {
+                args[0] = u;
+                time[0] = t;
+                args[3] = lambda;
+                runner.run(args);
+                runner.copyOutput(0, gu, 0);
+                if (np > 0) runner.copyOutput(1, gp, 0);
+            } else {
+                vjp.eval(u, t, lambda, null, gu, np > 0 ? gp : null);
+            }
             for (int j = 0; j < np; j++) pbar[j] += gp[j];
         }
 
