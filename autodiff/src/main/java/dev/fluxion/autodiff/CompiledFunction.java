@@ -268,6 +268,19 @@ public final class CompiledFunction extends Op {
     }
 
     /**
+     * As {@link #vjpRunner} without f's value: outputs are only the cotangents of the arguments
+     * with needs[i], so the program drops the part of f that only the value needed (a network's
+     * last layer, for one). For callers that have f(x) already, as a discrete adjoint does.
+     */
+    public MultiRunner vjpOnlyRunner(boolean[] needs, Tensor... examples) {
+        checkShapes(examples);
+        Tensor[] in = primalsOf(examples);
+        Derivative d = derivatives.computeIfAbsent("vjp" + Arrays.toString(needs),
+                key -> traceVjp(needs, in, Tensor.zeros(outputShape()), false));
+        return d.program == null ? null : new MultiRunner(d.program);
+    }
+
+    /**
      * f's value and its Jacobian-vector products in k lanes over flat arrays: arguments are f's
      * arguments then, for each argument i with mask[i], its tangents [k, ...shape]; outputs are
      * f(x) then the output's tangents [k, ...outputShape]. Null when the JVP cannot be traced.

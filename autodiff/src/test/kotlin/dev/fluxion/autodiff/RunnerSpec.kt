@@ -104,6 +104,22 @@ class RunnerSpec : FunSpec({
             gx.zip(want.toList()).forEach { (g, w) -> (Math.abs(g - w) <= 1e-13 * (1 + Math.abs(w))) shouldBe true }
             runner.output(0).toList() shouldBe f.apply(ex).toDoubleArray().toList()
         }
+
+        test("$mode: a VJP-only runner gives the value-and-VJP runner's cotangents, without the value") {
+            val cf = Jit.compile(f, *ex)
+            val ct = Tensor.randn(java.util.SplittableRandom(3), f.apply(ex).size()).reshape(f.apply(ex).shape())
+            val both = cf.vjpRunner(booleanArrayOf(true, true), *ex)
+            val only = cf.vjpOnlyRunner(booleanArrayOf(true, true), *ex)
+            val args = arrayOf(ex[0].toDoubleArray(), ex[1].toDoubleArray(), ct.toDoubleArray())
+            both.run(args)
+            only.run(args)
+            only.outputs() shouldBe 2
+            val want = AD.vjps(f, ct, *ex)
+            for (i in 0..1) {
+                only.output(i).toList() shouldBe both.output(i + 1).toList()
+                only.output(i).zip(want[i].toDoubleArray().toList()).forEach { (g, w) -> (Math.abs(g - w) <= 1e-13 * (1 + Math.abs(w))) shouldBe true }
+            }
+        }
     }
 
     test("generated: runInto allocates nothing per call") {

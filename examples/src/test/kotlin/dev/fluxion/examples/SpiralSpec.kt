@@ -18,7 +18,7 @@ class SpiralSpec : FunSpec({
         }
     }
 
-    test("300 Adam iterations with the adjoint cut the loss by more than two orders of magnitude, below torchdiffeq's 0.19, and write the plot") {
+    test("300 Adam iterations of the default job (ReverseTape) cut the loss by more than two orders of magnitude, below torchdiffeq's 0.19, and write the plot") {
         val dir = createTempDirectory("spiral")
         val out = dir.resolve("spiral.png")
         val r = Spiral.run(Args(arrayOf("--quiet", "--output", out.toString())))
