@@ -80,7 +80,7 @@ public final class ElementwiseOps {
                 case SQUARE_ -> { for (int i = from; i < to; i++) o[i] = x[i] * x[i]; }
                 case SIN_ -> { for (int i = from; i < to; i++) o[i] = Math.sin(x[i]); }
                 case COS_ -> { for (int i = from; i < to; i++) o[i] = Math.cos(x[i]); }
-                case TANH_ -> { for (int i = from; i < to; i++) o[i] = MathFunctions.tanh(x[i]); }
+                case TANH_ -> MathFunctions.tanh(x, o, from, to);
                 case SIGMOID_ -> { for (int i = from; i < to; i++) o[i] = MathFunctions.sigmoid(x[i]); }
                 case RELU_ -> { for (int i = from; i < to; i++) o[i] = MathFunctions.relu(x[i]); }
                 case SOFTPLUS_ -> { for (int i = from; i < to; i++) o[i] = MathFunctions.softplus(x[i]); }
