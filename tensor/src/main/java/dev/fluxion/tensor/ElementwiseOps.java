@@ -118,6 +118,7 @@ public final class ElementwiseOps {
             if (code == SIGN_) return new Tensor[1];
             if (code == NEG_) return new Tensor[] {ct.unaryMinus()};
             if (code == LOG_) return new Tensor[] {ct.div(in[0])};
+            if (code == TANH_) return new Tensor[] {TanhBackward.of(out, ct)};
             return new Tensor[] {ct.times(derivative(in[0], out))};
         }
     }
