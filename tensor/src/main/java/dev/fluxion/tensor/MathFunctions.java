@@ -65,13 +65,13 @@ public final class MathFunctions {
         double[] xc = new double[blk], sm = new double[blk], nn = new double[blk], ee = new double[blk], ss = new double[blk];
         for (int b0 = from; b0 < to; b0 += blk) {
             int m = Math.min(blk, to - b0);
-            System.arraycopy(x, b0, xc, 0, m);
-            clamp(xc, m);
-            small(xc, sm, m);
-            if (allSmall(xc, m)) {   // a block of small activations (a fresh network's): one range only
-                System.arraycopy(sm, 0, o, b0, m);
+            if (allSmall(x, b0, m)) {   // a block of small activations (a fresh network's): one range, in place, no clamp needed
+                small(x, o, b0, m);
                 continue;
             }
+            System.arraycopy(x, b0, xc, 0, m);
+            clamp(xc, m);
+            small(xc, sm, 0, m);
             reduce(xc, nn, ee, m);
             expTaylor(ee, m);
             bitsLow(nn, ss, m);
@@ -90,14 +90,15 @@ public final class MathFunctions {
         for (int i = 0; i < m; i++) xc[i] = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, xc[i]));
     }
 
-    /** Whether every |x| ≤ 0.625 (a scan that stops early: cheaper here than a vectorised max, which C2 does not emit). */
-    private static boolean allSmall(double[] xc, int m) {
-        for (int i = 0; i < m; i++) if (!(Math.abs(xc[i]) <= TANH_SMALL)) return false;
+    /** Whether every |x| ≤ 0.625 in x[off, off + m) (NaN is not): a scan that stops early, cheaper here than a max reduction. */
+    private static boolean allSmall(double[] x, int off, int m) {
+        for (int i = off; i < off + m; i++) if (!(Math.abs(x[i]) <= TANH_SMALL)) return false;
         return true;
     }
 
-    private static void small(double[] xc, double[] sm, int m) {
-        for (int i = 0; i < m; i++) {
+    /** The small range's formula, sm[i] = f(x[i]) for i in [off, off + m) (both arrays indexed alike, so C2 vectorises it). */
+    private static void small(double[] xc, double[] sm, int off, int m) {
+        for (int i = off; i < off + m; i++) {
             double v = xc[i], z = v * v;
             sm[i] = v - v * ((0.0 - z) * ((TANH_P0 * z + TANH_P1) * z + TANH_P2) / (((z + TANH_Q0) * z + TANH_Q1) * z + TANH_Q2));
         }
