@@ -142,8 +142,28 @@ public final class CompiledFunction extends Op {
         Tensor[] all = Arrays.copyOf(args, args.length + implicit.length);
         for (int j = 0; j < implicit.length; j++) all[args.length + j] = implicit[j].value();
         if (allPlain(all)) return runForward(all);
+        boolean[] tracked = ResidualVjp.trackedOnTopTape(all);
+        if (tracked != null) {
+            ResidualVjp r = residualVjp(tracked, all);
+            if (r != null) return Dispatch.apply(r.call(), all);
+        }
         return Dispatch.apply(this, all);
     }
+
+    /** The residual-saving pullback for these tracked inputs (see {@link ResidualVjp}), or null where it does not pay or cannot be traced. */
+    private ResidualVjp residualVjp(boolean[] tracked, Tensor[] all) {
+        if (!ResidualVjp.ENABLED) return null;
+        Object r = residuals.computeIfAbsent(Arrays.toString(tracked), key -> {
+            Tensor[] in = primalsOf(all);
+            Object[] traced = traceVjpGraph(tracked, in, Tensor.zeros(outputShape()), true);
+            ResidualVjp split = traced == null ? null : ResidualVjp.split(this, tracked, (Graph) traced[0], (Shape[]) traced[1]);
+            return split == null ? NONE : split;
+        });
+        return r == NONE ? null : (ResidualVjp) r;
+    }
+
+    private static final Object NONE = new Object();
+    private final ConcurrentHashMap<String, Object> residuals = new ConcurrentHashMap<>();
 
     private void checkShapes(Tensor[] args) {
         if (args.length != shapes.length) {
@@ -407,6 +427,12 @@ public final class CompiledFunction extends Op {
     }
 
     private Derivative traceVjp(boolean[] needs, Tensor[] in, Tensor ct, boolean withValue) {
+        Object[] traced = traceVjpGraph(needs, in, ct, withValue);
+        return new Derivative(traced == null ? null : new Program((Graph) traced[0], (Shape[]) traced[1]));
+    }
+
+    /** The traced VJP (value first when withValue) and its explicit argument shapes, or null when it cannot be traced. */
+    private Object[] traceVjpGraph(boolean[] needs, Tensor[] in, Tensor ct, boolean withValue) {
         int n = shapes.length;
         TraceLevel level = new TraceLevel();
         Tracing.enter(level);
@@ -444,12 +470,12 @@ public final class CompiledFunction extends Op {
                 tape.close();
             }
         } catch (ConcretizationException e) {
-            return new Derivative(null);
+            return null;
         } finally {
             level.close();
             Tracing.exit();
         }
-        return new Derivative(new Program(level.graph, argShapes));
+        return new Object[] {level.graph, argShapes};
     }
 
     private static int count(boolean[] mask) {

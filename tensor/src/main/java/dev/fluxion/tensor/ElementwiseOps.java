@@ -80,7 +80,7 @@ public final class ElementwiseOps {
                 case SQUARE_ -> { for (int i = from; i < to; i++) o[i] = x[i] * x[i]; }
                 case SIN_ -> { for (int i = from; i < to; i++) o[i] = Math.sin(x[i]); }
                 case COS_ -> { for (int i = from; i < to; i++) o[i] = Math.cos(x[i]); }
-                case TANH_ -> { for (int i = from; i < to; i++) o[i] = MathFunctions.tanh(x[i]); }
+                case TANH_ -> MathFunctions.tanh(x, o, from, to);
                 case SIGMOID_ -> { for (int i = from; i < to; i++) o[i] = MathFunctions.sigmoid(x[i]); }
                 case RELU_ -> { for (int i = from; i < to; i++) o[i] = MathFunctions.relu(x[i]); }
                 case SOFTPLUS_ -> { for (int i = from; i < to; i++) o[i] = MathFunctions.softplus(x[i]); }
@@ -118,6 +118,7 @@ public final class ElementwiseOps {
             if (code == SIGN_) return new Tensor[1];
             if (code == NEG_) return new Tensor[] {ct.unaryMinus()};
             if (code == LOG_) return new Tensor[] {ct.div(in[0])};
+            if (code == TANH_) return new Tensor[] {TanhBackward.of(out, ct)};
             return new Tensor[] {ct.times(derivative(in[0], out))};
         }
     }

@@ -53,6 +53,31 @@ class UnaryKernelSpec : FunSpec({
         Tensor.of(1e-300, 30.0, -30.0, 1e3).tanh().toDoubleArray().toList() shouldBe listOf(1e-300, 1.0, -1.0, 1.0)
     }
 
+    test("tanh's vectorised array form gives the scalar form's bits: both ranges, zeros, infinities, NaN, block edges and offsets") {
+        val r = Random(11L)
+        val specials = doubleArrayOf(0.0, -0.0, 1e-300, -1e-300, Double.MIN_VALUE, 0.625, -0.625, Math.nextUp(0.625), 19.06, 19.07, 20.0, -20.0,
+            25.0, 1e308, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN)
+        // blocks of small activations only (the fast path), mixed blocks, and a tail shorter than a block
+        val v = DoubleArray(3 * 512 + 77) { i ->
+            when {
+                i < 512 -> -0.6 + 1.2 * r.nextDouble()
+                i % 97 == 0 -> specials[(i / 97) % specials.size]
+                else -> -8.0 + 16.0 * r.nextDouble()
+            }
+        }
+        for (from in listOf(0, 3, 600)) {
+            val out = DoubleArray(v.size)
+            MathFunctions.tanh(v, out, from, v.size - 1)
+            for (i in from until v.size - 1) out[i].toRawBits() shouldBe MathFunctions.tanh(v[i]).toRawBits()
+        }
+        specials.map { MathFunctions.tanh(it) }.toList().let { t ->
+            t[0].toRawBits() shouldBe 0.0.toRawBits()
+            t[1].toRawBits() shouldBe (-0.0).toRawBits()
+            t.subList(10, 16) shouldBe listOf(1.0, -1.0, 1.0, 1.0, 1.0, -1.0)
+            t[16].isNaN() shouldBe true
+        }
+    }
+
     test("sigmoid and softplus are stable at large |x|: no overflow, no NaN") {
         val x = Tensor.of(-1000.0, -40.0, 40.0, 1000.0)
         val s = x.sigmoid().toDoubleArray()

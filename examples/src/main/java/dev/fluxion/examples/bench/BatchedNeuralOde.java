@@ -42,14 +42,14 @@ public final class BatchedNeuralOde {
             return;
         }
         System.out.printf("load before: %s%n", Load.now());
-        System.out.println("| B | sensealg | median ms/gradient | p10 – p90 | f evals (forward) | rhs GFLOP/s (Fluxion) | rhs GFLOP/s (hand loop) |");
-        System.out.println("| ---: | --- | ---: | --- | ---: | ---: | ---: |");
+        System.out.println("| B | sensealg | median ms/gradient | p10 – p90 | f evals (forward) | rhs GFLOP/s (Fluxion) | rhs GFLOP/s (hand loop) | CPU ms/gradient (all threads) | CPU ms/gradient (this thread) |");
+        System.out.println("| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         for (int b : bs) {
             for (String m : methods) {
                 Case c = new Case(b, m);
                 double[] t = c.time(reps);
                 double[] rhs = c.rhsGflops();
-                System.out.printf("| %d | %s | %.2f | %.2f – %.2f | %d | %.2f | %.2f |%n", b, m, t[0], t[1], t[2], c.nf(), rhs[0], rhs[1]);
+                System.out.printf("| %d | %s | %.2f | %.2f – %.2f | %d | %.2f | %.2f | %.2f | %.2f |%n", b, m, t[0], t[1], t[2], c.nf(), rhs[0], rhs[1], t[3], t[4]);
             }
         }
         System.out.printf("load after: %s%n", Load.now());
@@ -105,7 +105,14 @@ public final class BatchedNeuralOde {
 
         int nf() { return node.solve(u0).stats().functionEvaluations(); }
 
-        /** Median, p10 and p90 of ms per gradient after about two seconds of warm-up. */
+        /**
+         * Median, p10 and p90 of ms per gradient after about two seconds of warm-up, and the process's
+         * CPU time per gradient over the timed ones (every thread: the caller and the kernels' pool;
+         * JIT and GC threads too, quiet after warm-up). CPU time is what a loaded machine distorts
+         * least: wall time there is mostly waiting for a core. With -Dfluxion.parallel=false every
+         * kernel runs on the calling thread, whose CPU time (the last figure, to the nanosecond) is then
+         * the whole gradient's work: the figure to compare builds by on a busy machine.
+         */
         double[] time(int reps) {
             long warmEnd = System.nanoTime() + 2_000_000_000L;
             int warmed = 0;
@@ -114,13 +121,23 @@ public final class BatchedNeuralOde {
                 warmed++;
             }
             List<Double> times = new ArrayList<>();
+            long cpu0 = processCpuNanos();
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long own0 = threads.getCurrentThreadCpuTime();
             for (int r = 0; r < reps; r++) {
                 long s = System.nanoTime();
                 gradient();
                 times.add((System.nanoTime() - s) / 1e6);
             }
+            double cpu = (processCpuNanos() - cpu0) / 1e6 / reps;
+            double own = (threads.getCurrentThreadCpuTime() - own0) / 1e6 / reps;
             double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return new double[] {t[t.length / 2], t[t.length / 10], t[Math.min(t.length - 1, t.length * 9 / 10)]};
+            return new double[] {t[t.length / 2], t[t.length / 10], t[Math.min(t.length - 1, t.length * 9 / 10)], cpu, own};
+        }
+
+        static long processCpuNanos() {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
         }
 
         /** GFLOP/s of one evaluation of the model on [B, 2]: Fluxion's tensor ops against a plain loop. */
