@@ -248,21 +248,26 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             } else {
                 double[] ci = cc[i];
                 if (i == s - 1 && lastAtSolution) {
-                    unew = combine(new double[n], u, m, k, s - 1);   // m_{s-1} = 0: the last stage reads u_new
-                    coupling(ci, invH, k, i);
+                    unew = n == 3 ? combine3(new double[3], u, m, k, s - 1) : combine(new double[n], u, m, k, s - 1);   // m_{s-1} = 0: the last stage reads u_new
+                    if (n == 3) coupling3(ci, invH, k, i);
+                    else coupling(ci, invH, k, i);
                     fi = fnew = new double[n];
                     ops.evalInto(unew, t + h, fnew, 0);
                 } else if (chained[i]) {
                     ui = addStage(stageIn, ui, k, i - 1);
-                    coupling(ci, invH, k, i);
+                    if (n == 3) coupling3(ci, invH, k, i);
+                    else coupling(ci, invH, k, i);
                     ops.evalInto(ui, t + c[i] * h, fi, fOff);
                 } else {
-                    ui = inputAndCoupling(a[i], ci, invH, u, k, i);
+                    ui = n == 3 ? inputAndCoupling3(a[i], ci, invH, u, k, i) : inputAndCoupling(a[i], ci, invH, u, k, i);
                     ops.evalInto(ui, t + c[i] * h, fi, fOff);
                 }
                 if (!identityPhi) f[i] = fi;
             }
-            if (identityPhi) stageRhsInPlace(i, k, h);
+            if (identityPhi) {
+                if (n == 3 && mass == null) stageRhsInPlace3(i, k, h);
+                else stageRhsInPlace(i, k, h);
+            }
             else stageRhs(i, f, k, h);
             if (big == null) {
                 lu.solveRepeated(k, slot);
@@ -272,7 +277,8 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             }
             linearSolves++;
         }
-        if (unew == null) unew = unewChained ? addStage(new double[n], ui, k, s - 1) : combine(new double[n], u, m, k, s);
+        if (unew == null) unew = unewChained ? addStage(new double[n], ui, k, s - 1)
+                : n == 3 ? combine3(new double[3], u, m, k, s) : combine(new double[n], u, m, k, s);
         return new Step<>(t, h, u, fu, unew, fnew, error(norm, k, u, unew), new Cache(k, s));
     }
 
@@ -285,6 +291,89 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             out[q] = acc;
         }
         return out;
+    }
+
+    /*
+     * The n = 3 forms below (a small kinetics system such as Robertson) do the same arithmetic as
+     * the general loops, term for term in the same order, so their results are the same bits; what
+     * they drop is the nested loops' overhead: one loop over the earlier increments with the three
+     * components in registers, instead of a loop of a few terms per component, and C_ij/h formed
+     * once per term rather than once per component (the same product).
+     */
+
+    /** {@link #combine} for n = 3. */
+    private static double[] combine3(double[] out, double[] u, double[] wt, double[] k, int terms) {
+        double x0 = u[0], x1 = u[1], x2 = u[2];
+        for (int j = 0, at = 0; j < terms; j++, at += 3) {
+            double w = wt[j];
+            x0 += w * k[at];
+            x1 += w * k[at + 1];
+            x2 += w * k[at + 2];
+        }
+        out[0] = x0;
+        out[1] = x1;
+        out[2] = x2;
+        return out;
+    }
+
+    /** {@link #inputAndCoupling} for n = 3. */
+    private double[] inputAndCoupling3(double[] ai, double[] ci, double invH, double[] u, double[] k, int i) {
+        double x0 = u[0], x1 = u[1], x2 = u[2], y0 = 0.0, y1 = 0.0, y2 = 0.0;
+        for (int j = 0, at = 0; j < i; j++, at += 3) {
+            double aj = ai[j], cj = ci[j] * invH;
+            double k0 = k[at], k1 = k[at + 1], k2 = k[at + 2];
+            x0 += aj * k0;
+            x1 += aj * k1;
+            x2 += aj * k2;
+            y0 += cj * k0;
+            y1 += cj * k1;
+            y2 += cj * k2;
+        }
+        double[] in = stageIn, cpl = couple;
+        in[0] = x0;
+        in[1] = x1;
+        in[2] = x2;
+        cpl[0] = y0;
+        cpl[1] = y1;
+        cpl[2] = y2;
+        return in;
+    }
+
+    /** {@link #coupling} for n = 3. */
+    private void coupling3(double[] ci, double invH, double[] k, int i) {
+        double y0 = 0.0, y1 = 0.0, y2 = 0.0;
+        for (int j = 0, at = 0; j < i; j++, at += 3) {
+            double cj = ci[j] * invH;
+            y0 += cj * k[at];
+            y1 += cj * k[at + 1];
+            y2 += cj * k[at + 2];
+        }
+        double[] cpl = couple;
+        cpl[0] = y0;
+        cpl[1] = y1;
+        cpl[2] = y2;
+    }
+
+    /** {@link #stageRhsInPlace} for n = 3 and no mass matrix. */
+    private void stageRhsInPlace3(int i, double[] k, double h) {
+        double[] dT = lastDT;
+        double hd = dT == null ? 0.0 : h * d[i];
+        int slot = i * 3;
+        double r0 = 0.0 + k[slot], r1 = 0.0 + k[slot + 1], r2 = 0.0 + k[slot + 2];
+        if (hd != 0.0) {
+            r0 += hd * dT[0];
+            r1 += hd * dT[1];
+            r2 += hd * dT[2];
+        }
+        if (i > 0) {
+            double[] cpl = couple;
+            r0 += cpl[0];
+            r1 += cpl[1];
+            r2 += cpl[2];
+        }
+        k[slot] = r0;
+        k[slot + 1] = r1;
+        k[slot + 2] = r2;
     }
 
     /** out = x + k_j (a stage input one increment on from the previous one). */
@@ -389,7 +478,20 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         int len = ops.normLength();
         if (len == 0) return 0.0;
         double[] x = err;
-        for (int q = 0; q < n; q++) {
+        if (n == 3) {
+            double x0 = 0.0, x1 = 0.0, x2 = 0.0;
+            for (int j = 0, at = 0; j < s; j++, at += 3) {
+                double ej = e[j];
+                if (ej != 0.0) {
+                    x0 += ej * k[at];
+                    x1 += ej * k[at + 1];
+                    x2 += ej * k[at + 2];
+                }
+            }
+            x[0] = x0;
+            x[1] = x1;
+            x[2] = x2;
+        } else for (int q = 0; q < n; q++) {
             double acc = 0.0;
             for (int j = 0, at = q; j < s; j++, at += n) if (e[j] != 0.0) acc += e[j] * k[at];
             x[q] = acc;
