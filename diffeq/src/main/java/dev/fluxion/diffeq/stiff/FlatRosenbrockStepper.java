@@ -214,7 +214,12 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             double[] j = jInBuffer ? jbuf : lastJ.values();
             double[] ww = w;
             int nn = n * n;
-            if (mass == null) {
+            if (mass == null && n == 3) {
+                // W = I/(γh) − J written out: −J_qq + 1/(γh) on the diagonal, as the loops below
+                ww[0] = -j[0] + inv; ww[1] = -j[1]; ww[2] = -j[2];
+                ww[3] = -j[3]; ww[4] = -j[4] + inv; ww[5] = -j[5];
+                ww[6] = -j[6]; ww[7] = -j[7]; ww[8] = -j[8] + inv;
+            } else if (mass == null) {
                 for (int q = 0; q < nn; q++) ww[q] = -j[q];
                 for (int q = 0; q < nn; q += n + 1) ww[q] += inv;
             } else {
@@ -254,7 +259,7 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
                     fi = fnew = new double[n];
                     ops.evalInto(unew, t + h, fnew, 0);
                 } else if (chained[i]) {
-                    ui = addStage(stageIn, ui, k, i - 1);
+                    ui = n == 3 ? addStage3(stageIn, ui, k, i - 1) : addStage(stageIn, ui, k, i - 1);
                     if (n == 3) coupling3(ci, invH, k, i);
                     else coupling(ci, invH, k, i);
                     ops.evalInto(ui, t + c[i] * h, fi, fOff);
@@ -277,7 +282,7 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             }
             linearSolves++;
         }
-        if (unew == null) unew = unewChained ? addStage(new double[n], ui, k, s - 1)
+        if (unew == null) unew = unewChained ? (n == 3 ? addStage3(new double[3], ui, k, s - 1) : addStage(new double[n], ui, k, s - 1))
                 : n == 3 ? combine3(new double[3], u, m, k, s) : combine(new double[n], u, m, k, s);
         return new Step<>(t, h, u, fu, unew, fnew, error(norm, k, u, unew), new Cache(k, s));
     }
@@ -310,6 +315,16 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             x1 += w * k[at + 1];
             x2 += w * k[at + 2];
         }
+        out[0] = x0;
+        out[1] = x1;
+        out[2] = x2;
+        return out;
+    }
+
+    /** {@link #addStage} for n = 3. */
+    private static double[] addStage3(double[] out, double[] x, double[] k, int j) {
+        int at = j * 3;
+        double x0 = x[0] + k[at], x1 = x[1] + k[at + 1], x2 = x[2] + k[at + 2];
         out[0] = x0;
         out[1] = x1;
         out[2] = x2;
