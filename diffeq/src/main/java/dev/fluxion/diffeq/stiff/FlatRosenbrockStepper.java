@@ -30,7 +30,8 @@ import java.util.Arrays;
  *       terms in the same order as the full sum);</li>
  *   <li>up to {@link #DIRECT} components W = M/(γh) − J is assembled from J's values and
  *       LU-factored in the stepper's own buffers, and each stage solve multiplies by the pivots'
- *       reciprocals ({@link LuDecomposition#solveRepeated}, written out for n ≤ 4); larger
+ *       reciprocals ({@link LuDecomposition#solveRepeated}, written out for n ≤ 4; for n = 3 the
+ *       factorisation too, with W's assembly, in {@link Lu3}); larger
  *       Jacobians factor themselves ({@link Jacobian#factorW}), so a sparse or banded J brings its
  *       own factorisation;</li>
  *   <li>∂f/∂t is skipped for a right-hand side that does not read t ({@link StateOps#readsTime}).</li>
@@ -92,6 +93,8 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
     private double[] stageIn, w, couple, err, errScratch;
     private final double[][] errRow = new double[1][];
     private LuDecomposition lu;
+    /** W's factorisation for n = 3 (with {@link #lu}, which then holds nothing): straight-line code, the same bits. */
+    private Lu3 lu3;
     private final double[][] fs;
     /** Stage i's f value (i ≥ 1) when φ is not the identity; and J's values when the stepper holds them (up to DIRECT components). */
     private double[][] fStage;
@@ -184,10 +187,12 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         err = new double[n];
         errScratch = new double[n];
         lu = null;
+        lu3 = null;
         if (n <= DIRECT) {
             w = new double[n * n];
             jbuf = new double[n * n];
             lu = new LuDecomposition(n);
+            lu3 = n == 3 ? new Lu3() : null;
         }
         fStage = new double[s][];
         if (!identityPhi) for (int i = 1; i < s; i++) fStage[i] = new double[n];
@@ -214,18 +219,17 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             double[] j = jInBuffer ? jbuf : lastJ.values();
             double[] ww = w;
             int nn = n * n;
-            if (mass == null && n == 3) {
-                // W = I/(γh) − J written out: −J_qq + 1/(γh) on the diagonal, as the loops below
-                ww[0] = -j[0] + inv; ww[1] = -j[1]; ww[2] = -j[2];
-                ww[3] = -j[3]; ww[4] = -j[4] + inv; ww[5] = -j[5];
-                ww[6] = -j[6]; ww[7] = -j[7]; ww[8] = -j[8] + inv;
-            } else if (mass == null) {
-                for (int q = 0; q < nn; q++) ww[q] = -j[q];
-                for (int q = 0; q < nn; q += n + 1) ww[q] += inv;
+            if (mass == null && lu3 != null) {
+                singular = !lu3.factorShifted(j, inv);   // W = I/(γh) − J assembled in registers as it is factored
             } else {
-                for (int q = 0; q < nn; q++) ww[q] = inv * mass[q] - j[q];
+                if (mass == null) {
+                    for (int q = 0; q < nn; q++) ww[q] = -j[q];
+                    for (int q = 0; q < nn; q += n + 1) ww[q] += inv;
+                } else {
+                    for (int q = 0; q < nn; q++) ww[q] = inv * mass[q] - j[q];
+                }
+                singular = lu3 != null ? !lu3.factor(ww) : lu.refactor(ww).isSingular();
             }
-            singular = lu.refactor(ww).isSingular();
         } else {
             big = lastJ.factorW(inv, mass);
             singular = big.singular();
@@ -275,7 +279,8 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             }
             else stageRhs(i, f, k, h);
             if (big == null) {
-                lu.solveRepeated(k, slot);
+                if (lu3 != null) lu3.solve(k, slot);
+                else lu.solveRepeated(k, slot);
             } else {
                 double[] x = big.solve(Arrays.copyOfRange(k, slot, slot + n));
                 System.arraycopy(x, 0, k, slot, n);
