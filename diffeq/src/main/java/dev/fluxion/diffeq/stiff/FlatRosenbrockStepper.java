@@ -30,7 +30,8 @@ import java.util.Arrays;
  *       terms in the same order as the full sum);</li>
  *   <li>up to {@link #DIRECT} components W = M/(γh) − J is assembled from J's values and
  *       LU-factored in the stepper's own buffers, and each stage solve multiplies by the pivots'
- *       reciprocals ({@link LuDecomposition#solveRepeated}, written out for n ≤ 4); larger
+ *       reciprocals ({@link LuDecomposition#solveRepeated}, written out for n ≤ 4; for n = 3 the
+ *       factorisation too, with W's assembly, in {@link Lu3}); larger
  *       Jacobians factor themselves ({@link Jacobian#factorW}), so a sparse or banded J brings its
  *       own factorisation;</li>
  *   <li>∂f/∂t is skipped for a right-hand side that does not read t ({@link StateOps#readsTime}).</li>
@@ -92,6 +93,8 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
     private double[] stageIn, w, couple, err, errScratch;
     private final double[][] errRow = new double[1][];
     private LuDecomposition lu;
+    /** W's factorisation for n = 3 (with {@link #lu}, which then holds nothing): straight-line code, the same bits. */
+    private Lu3 lu3;
     private final double[][] fs;
     /** Stage i's f value (i ≥ 1) when φ is not the identity; and J's values when the stepper holds them (up to DIRECT components). */
     private double[][] fStage;
@@ -184,10 +187,12 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         err = new double[n];
         errScratch = new double[n];
         lu = null;
+        lu3 = null;
         if (n <= DIRECT) {
             w = new double[n * n];
             jbuf = new double[n * n];
             lu = new LuDecomposition(n);
+            lu3 = n == 3 ? new Lu3() : null;
         }
         fStage = new double[s][];
         if (!identityPhi) for (int i = 1; i < s; i++) fStage[i] = new double[n];
@@ -214,13 +219,17 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             double[] j = jInBuffer ? jbuf : lastJ.values();
             double[] ww = w;
             int nn = n * n;
-            if (mass == null) {
-                for (int q = 0; q < nn; q++) ww[q] = -j[q];
-                for (int q = 0; q < nn; q += n + 1) ww[q] += inv;
+            if (mass == null && lu3 != null) {
+                singular = !lu3.factorShifted(j, inv);   // W = I/(γh) − J assembled in registers as it is factored
             } else {
-                for (int q = 0; q < nn; q++) ww[q] = inv * mass[q] - j[q];
+                if (mass == null) {
+                    for (int q = 0; q < nn; q++) ww[q] = -j[q];
+                    for (int q = 0; q < nn; q += n + 1) ww[q] += inv;
+                } else {
+                    for (int q = 0; q < nn; q++) ww[q] = inv * mass[q] - j[q];
+                }
+                singular = lu3 != null ? !lu3.factor(ww) : lu.refactor(ww).isSingular();
             }
-            singular = lu.refactor(ww).isSingular();
         } else {
             big = lastJ.factorW(inv, mass);
             singular = big.singular();
@@ -248,31 +257,38 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             } else {
                 double[] ci = cc[i];
                 if (i == s - 1 && lastAtSolution) {
-                    unew = combine(new double[n], u, m, k, s - 1);   // m_{s-1} = 0: the last stage reads u_new
-                    coupling(ci, invH, k, i);
+                    unew = n == 3 ? combine3(new double[3], u, m, k, s - 1) : combine(new double[n], u, m, k, s - 1);   // m_{s-1} = 0: the last stage reads u_new
+                    if (n == 3) coupling3(ci, invH, k, i);
+                    else coupling(ci, invH, k, i);
                     fi = fnew = new double[n];
                     ops.evalInto(unew, t + h, fnew, 0);
                 } else if (chained[i]) {
-                    ui = addStage(stageIn, ui, k, i - 1);
-                    coupling(ci, invH, k, i);
+                    ui = n == 3 ? addStage3(stageIn, ui, k, i - 1) : addStage(stageIn, ui, k, i - 1);
+                    if (n == 3) coupling3(ci, invH, k, i);
+                    else coupling(ci, invH, k, i);
                     ops.evalInto(ui, t + c[i] * h, fi, fOff);
                 } else {
-                    ui = inputAndCoupling(a[i], ci, invH, u, k, i);
+                    ui = n == 3 ? inputAndCoupling3(a[i], ci, invH, u, k, i) : inputAndCoupling(a[i], ci, invH, u, k, i);
                     ops.evalInto(ui, t + c[i] * h, fi, fOff);
                 }
                 if (!identityPhi) f[i] = fi;
             }
-            if (identityPhi) stageRhsInPlace(i, k, h);
+            if (identityPhi) {
+                if (n == 3 && mass == null) stageRhsInPlace3(i, k, h);
+                else stageRhsInPlace(i, k, h);
+            }
             else stageRhs(i, f, k, h);
             if (big == null) {
-                lu.solveRepeated(k, slot);
+                if (lu3 != null) lu3.solve(k, slot);
+                else lu.solveRepeated(k, slot);
             } else {
                 double[] x = big.solve(Arrays.copyOfRange(k, slot, slot + n));
                 System.arraycopy(x, 0, k, slot, n);
             }
             linearSolves++;
         }
-        if (unew == null) unew = unewChained ? addStage(new double[n], ui, k, s - 1) : combine(new double[n], u, m, k, s);
+        if (unew == null) unew = unewChained ? (n == 3 ? addStage3(new double[3], ui, k, s - 1) : addStage(new double[n], ui, k, s - 1))
+                : n == 3 ? combine3(new double[3], u, m, k, s) : combine(new double[n], u, m, k, s);
         return new Step<>(t, h, u, fu, unew, fnew, error(norm, k, u, unew), new Cache(k, s));
     }
 
@@ -285,6 +301,99 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             out[q] = acc;
         }
         return out;
+    }
+
+    /*
+     * The n = 3 forms below (a small kinetics system such as Robertson) do the same arithmetic as
+     * the general loops, term for term in the same order, so their results are the same bits; what
+     * they drop is the nested loops' overhead: one loop over the earlier increments with the three
+     * components in registers, instead of a loop of a few terms per component, and C_ij/h formed
+     * once per term rather than once per component (the same product).
+     */
+
+    /** {@link #combine} for n = 3. */
+    private static double[] combine3(double[] out, double[] u, double[] wt, double[] k, int terms) {
+        double x0 = u[0], x1 = u[1], x2 = u[2];
+        for (int j = 0, at = 0; j < terms; j++, at += 3) {
+            double w = wt[j];
+            x0 += w * k[at];
+            x1 += w * k[at + 1];
+            x2 += w * k[at + 2];
+        }
+        out[0] = x0;
+        out[1] = x1;
+        out[2] = x2;
+        return out;
+    }
+
+    /** {@link #addStage} for n = 3. */
+    private static double[] addStage3(double[] out, double[] x, double[] k, int j) {
+        int at = j * 3;
+        double x0 = x[0] + k[at], x1 = x[1] + k[at + 1], x2 = x[2] + k[at + 2];
+        out[0] = x0;
+        out[1] = x1;
+        out[2] = x2;
+        return out;
+    }
+
+    /** {@link #inputAndCoupling} for n = 3. */
+    private double[] inputAndCoupling3(double[] ai, double[] ci, double invH, double[] u, double[] k, int i) {
+        double x0 = u[0], x1 = u[1], x2 = u[2], y0 = 0.0, y1 = 0.0, y2 = 0.0;
+        for (int j = 0, at = 0; j < i; j++, at += 3) {
+            double aj = ai[j], cj = ci[j] * invH;
+            double k0 = k[at], k1 = k[at + 1], k2 = k[at + 2];
+            x0 += aj * k0;
+            x1 += aj * k1;
+            x2 += aj * k2;
+            y0 += cj * k0;
+            y1 += cj * k1;
+            y2 += cj * k2;
+        }
+        double[] in = stageIn, cpl = couple;
+        in[0] = x0;
+        in[1] = x1;
+        in[2] = x2;
+        cpl[0] = y0;
+        cpl[1] = y1;
+        cpl[2] = y2;
+        return in;
+    }
+
+    /** {@link #coupling} for n = 3. */
+    private void coupling3(double[] ci, double invH, double[] k, int i) {
+        double y0 = 0.0, y1 = 0.0, y2 = 0.0;
+        for (int j = 0, at = 0; j < i; j++, at += 3) {
+            double cj = ci[j] * invH;
+            y0 += cj * k[at];
+            y1 += cj * k[at + 1];
+            y2 += cj * k[at + 2];
+        }
+        double[] cpl = couple;
+        cpl[0] = y0;
+        cpl[1] = y1;
+        cpl[2] = y2;
+    }
+
+    /** {@link #stageRhsInPlace} for n = 3 and no mass matrix. */
+    private void stageRhsInPlace3(int i, double[] k, double h) {
+        double[] dT = lastDT;
+        double hd = dT == null ? 0.0 : h * d[i];
+        int slot = i * 3;
+        double r0 = 0.0 + k[slot], r1 = 0.0 + k[slot + 1], r2 = 0.0 + k[slot + 2];
+        if (hd != 0.0) {
+            r0 += hd * dT[0];
+            r1 += hd * dT[1];
+            r2 += hd * dT[2];
+        }
+        if (i > 0) {
+            double[] cpl = couple;
+            r0 += cpl[0];
+            r1 += cpl[1];
+            r2 += cpl[2];
+        }
+        k[slot] = r0;
+        k[slot + 1] = r1;
+        k[slot + 2] = r2;
     }
 
     /** out = x + k_j (a stage input one increment on from the previous one). */
@@ -389,7 +498,20 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         int len = ops.normLength();
         if (len == 0) return 0.0;
         double[] x = err;
-        for (int q = 0; q < n; q++) {
+        if (n == 3) {
+            double x0 = 0.0, x1 = 0.0, x2 = 0.0;
+            for (int j = 0, at = 0; j < s; j++, at += 3) {
+                double ej = e[j];
+                if (ej != 0.0) {
+                    x0 += ej * k[at];
+                    x1 += ej * k[at + 1];
+                    x2 += ej * k[at + 2];
+                }
+            }
+            x[0] = x0;
+            x[1] = x1;
+            x[2] = x2;
+        } else for (int q = 0; q < n; q++) {
             double acc = 0.0;
             for (int j = 0, at = q; j < s; j++, at += n) if (e[j] != 0.0) acc += e[j] * k[at];
             x[q] = acc;
