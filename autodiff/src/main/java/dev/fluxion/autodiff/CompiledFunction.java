@@ -188,6 +188,19 @@ public final class CompiledFunction extends Op {
         }
 
         /**
+         * Runs on the arguments and writes the output into out from offset, allocating nothing:
+         * a hot loop's call (a stiff solver's stage values written straight into its own buffer).
+         * When every op of the program is unrolled into generated code (small right-hand sides),
+         * the arguments and out are handed to that code by reference, so a call costs the
+         * arithmetic and a length check per argument; otherwise the program runs as
+         * {@link #run} does and the output is copied into out. out must not be one of the
+         * arguments, since the code reads arguments while it writes results.
+         */
+        public void runInto(double[][] args, double[] out, int offset) {
+            ws.runInto(args, out, offset);
+        }
+
+        /**
          * Fixes argument i to value for every later run (a solve's parameters), so runs skip
          * copying it; args[i] is then ignored. The value is copied now.
          */
@@ -215,6 +228,13 @@ public final class CompiledFunction extends Op {
 
         /** As run, argument i read from args[i] starting at offsets[i]. */
         public void run(double[][] args, int[] offsets) { ws.run(args, offsets); }
+
+        /**
+         * Runs on the arguments and writes output o into outs[o] from 0, allocating nothing (see
+         * {@link Runner#runInto}): by reference when the program is unrolled into generated code,
+         * else copied out. No output array may be one of the arguments.
+         */
+        public void runInto(double[][] args, double[][] outs) { ws.runInto(args, outs); }
 
         /** Fixes argument i to value for every later run (see {@link Runner#bind}); args[i] is then ignored. */
         public MultiRunner bind(int i, double[] value) {

@@ -119,16 +119,35 @@ final class Program {
         this.kernelArgs = kargs.toArray(new int[0][]);
         this.kernelOut = kout.stream().mapToInt(Integer::intValue).toArray();
         ProgramCodegen.Instr[] all = instrs.toArray(new ProgramCodegen.Instr[0]);
-        this.code = GENERATE ? ProgramCodegen.generate(all, outputSlot) : null;
         // Generated code reads every buffer through buf[slot] at each run, so when no instruction is
         // left to a kernel (whose operand arrays are fixed per workspace), arguments and results can
         // be the caller's own arrays: no copies in or out.
-        boolean direct = code != null && ProgramCodegen.allUnrolled(all);
+        boolean direct = GENERATE && ProgramCodegen.allUnrolled(all);
         java.util.Set<Integer> ins = new java.util.HashSet<>();
         for (int sl : inputSlot) ins.add(sl);
-        for (int o : outputSlot) if (ins.contains(o) || constants[o] != null) direct = false;
-        this.directIO = direct;
+        java.util.Set<Integer> outs = new java.util.HashSet<>();
+        boolean distinct = true;
+        for (int o : outputSlot) {
+            if (ins.contains(o) || constants[o] != null) direct = false;
+            distinct &= outs.add(o);
+        }
+        this.code = GENERATE ? ProgramCodegen.generate(all, outputSlot, java.util.Arrays.copyOf(inputSlot, explicitInputs), direct && distinct) : null;
+        this.directIO = code != null && direct;
+        this.directCall = directIO && distinct;
+        this.inputSize = new int[explicitInputs];
+        for (int i = 0; i < explicitInputs; i++) inputSize[i] = slotSize[inputSlot[i]];
+        this.outputSize = new int[outputSlot.length];
+        for (int o = 0; o < outputSlot.length; o++) outputSize[o] = slotSize[outputSlot[o]];
     }
+
+    /**
+     * Whether the generated code has direct entries ({@link ProgramCodegen.Code#call}): every
+     * instruction unrolled, outputs in distinct slots of their own. Then {@link Workspace#runInto}
+     * passes the caller's arrays straight to the arithmetic.
+     */
+    private final boolean directCall;
+    /** Elements of each explicit input and of each output. */
+    private final int[] inputSize, outputSize;
 
     /** Per explicit input, whether a live op (or an output) reads it. */
     private final boolean[] explicitRead;
@@ -179,7 +198,11 @@ final class Program {
             if (directIO) buf[inputSlot[i]] = value.clone();
             else System.arraycopy(value, 0, buf[inputSlot[i]], 0, value.length);
             bound[i] = true;
+            if (i < explicitInputs) anyExplicitBound = true;
         }
+
+        /** Whether some explicit argument is bound (runInto then reads it from its bound copy). */
+        private boolean anyExplicitBound;
 
         /** Every argument read from position 0. */
         private final int[] zeroOffsets = new int[inputSlot.length];
@@ -252,6 +275,118 @@ final class Program {
             }
             Kernel[] ks = kernels;
             for (int k = 0; k < ks.length; k++) ks[k].run(args[k], outs[k]);
+        }
+
+        /** The argument array of {@link #runInto} when some explicit argument is bound: the caller's references, the bound values preset. */
+        private double[][] callArgs;
+
+        /**
+         * Runs on args and writes output 0 into out from offset: the hot-loop entry for a program
+         * with one output (a right-hand side). Explicit argument i is args[i] (at least as long as
+         * its compiled shape, read from 0; ignored when bound); implicit inputs as in
+         * {@link #run(double[][])}. With the direct entry ({@link #directCall}) arguments and
+         * result are passed by reference to the generated arithmetic: nothing is copied, allocated
+         * or stored but the result itself, and nothing is checked beforehand either: an argument
+         * or out too short (or missing) fails inside the generated code, which is reported as an
+         * IllegalArgumentException naming the lengths (out may then hold part of the result).
+         * Else the program runs as {@link #run} does and output 0 is copied out. out must not be
+         * one of the arguments (an element written early would be read later), and the results of
+         * earlier {@link #output} calls are left alone.
+         */
+        void runInto(double[][] args, double[] out, int offset) {
+            if (directCall && outputSlot.length == 1) {
+                try {
+                    code.call(buf, directArgs(args), out, offset);
+                    return;
+                } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
+                    throw badArrays(args, new double[][] {out}, offset, e);
+                }
+            }
+            if (outputSlot.length != 1) throw new IllegalStateException("runInto(args, out, offset) needs a program with one output, this one has " + outputSlot.length);
+            if (offset < 0 || out.length - offset < outputSize[0]) {
+                throw new IllegalArgumentException("runInto: output 0 needs " + outputSize[0] + " values from " + offset + ", its array has " + out.length);
+            }
+            runChecked(args, new double[][] {out}, offset);
+            System.arraycopy(buf[outputSlot[0]], 0, out, offset, outputSize[0]);
+        }
+
+        /** run, with a failure from arrays too short or missing reported as badArrays does. */
+        private void runChecked(double[][] args, double[][] outs, int offset) {
+            try {
+                run(args);
+            } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
+                throw badArrays(args, outs, offset, e);
+            }
+        }
+
+        /** As {@link #runInto(double[][], double[], int)} for any number of outputs, output o written into outs[o] from 0. */
+        void runInto(double[][] args, double[][] outs) {
+            if (directCall) {
+                try {
+                    code.callAll(buf, directArgs(args), outs);
+                    return;
+                } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
+                    throw badArrays(args, outs, 0, e);
+                }
+            }
+            if (outs.length != outputSlot.length) throw new IllegalArgumentException("runInto: " + outputSlot.length + " output arrays needed, got " + outs.length);
+            for (int o = 0; o < outs.length; o++) {
+                if (outs[o].length < outputSize[o]) throw new IllegalArgumentException("runInto: output " + o + " needs " + outputSize[o] + " values from 0, its array has " + outs[o].length);
+            }
+            runChecked(args, outs, 0);
+            for (int o = 0; o < outs.length; o++) System.arraycopy(buf[outputSlot[o]], 0, outs[o], 0, outputSize[o]);
+        }
+
+        /** What was wrong with the arrays of a direct run that failed (the generated code checks nothing itself but the JVM's bounds). */
+        private IllegalArgumentException badArrays(double[][] args, double[][] outs, int offset, RuntimeException cause) {
+            StringBuilder why = new StringBuilder();
+            for (int i = 0; i < explicitInputs; i++) {
+                if (!explicitRead[i] || bound[i]) continue;
+                if (args == null || i >= args.length || args[i] == null) why.append("; argument ").append(i).append(" is missing");
+                else if (args[i].length < inputSize[i]) why.append("; argument ").append(i).append(" needs ").append(inputSize[i]).append(" values, its array has ").append(args[i].length);
+            }
+            if (outs == null || outs.length != outputSlot.length) {
+                why.append("; ").append(outputSlot.length).append(" output arrays needed");
+            } else {
+                for (int o = 0; o < outs.length; o++) {
+                    int from = o == 0 ? offset : 0;
+                    if (outs[o] == null) why.append("; output ").append(o).append(" is missing");
+                    else if (from < 0 || outs[o].length - from < outputSize[o]) {
+                        why.append("; output ").append(o).append(" needs ").append(outputSize[o]).append(" values from ").append(from)
+                                .append(", its array has ").append(outs[o].length);
+                    }
+                }
+            }
+            return new IllegalArgumentException("runInto: " + (why.length() == 0 ? String.valueOf(cause) : why.substring(2)), cause);
+        }
+
+        /**
+         * The explicit arguments as the direct entry reads them (bound ones replaced by their
+         * values), after refreshing the implicit inputs' slots.
+         */
+        private double[][] directArgs(double[][] args) {
+            if (implicit.length > 0) {
+                refreshImplicit(args);
+                for (int j = 0; j < implicit.length; j++) {
+                    int i = explicitInputs + j;
+                    if (!bound[i]) bindGiven(i, args[i]);
+                }
+            }
+            if (!anyExplicitBound) return args;
+            if (callArgs == null) callArgs = new double[explicitInputs][];
+            double[][] a = callArgs;
+            for (int i = 0; i < explicitInputs; i++) a[i] = bound[i] ? buf[inputSlot[i]] : args[i];
+            return a;
+        }
+
+        /** An implicit input given by the caller (args[i]), by reference as run does in direct mode. */
+        private void bindGiven(int i, double[] src) {
+            int size = slotSize[inputSlot[i]];
+            if (src.length >= size) {
+                buf[inputSlot[i]] = src;
+                return;
+            }
+            throw new IllegalArgumentException("argument " + i + " needs " + size + " values, its array has " + src.length);
         }
 
         /** A fresh copy of output i after run. */

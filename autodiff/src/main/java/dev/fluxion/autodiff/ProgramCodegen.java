@@ -34,6 +34,22 @@ final class ProgramCodegen {
     /** What generated code implements. */
     interface Code {
         void run(double[][] buf, double[][][] args, Kernel[] kernels);
+
+        /**
+         * The direct entry of a program whose every instruction is unrolled and that has a single
+         * output (generated only then): explicit input i is read from in[i], by reference, and the
+         * output is written into out from offset; buf holds the intermediate slots, the implicit
+         * inputs and the constants. Nothing else is read or written: no argument or result
+         * handling around the arithmetic.
+         */
+        default void call(double[][] buf, double[][] in, double[] out, int offset) {
+            throw new UnsupportedOperationException("no direct entry");
+        }
+
+        /** As {@link #call}, for any number of outputs: output o written into outs[o] from 0. */
+        default void callAll(double[][] buf, double[][] in, double[][] outs) {
+            throw new UnsupportedOperationException("no direct entry");
+        }
     }
 
     /** One instruction of a program. */
@@ -292,8 +308,14 @@ final class ProgramCodegen {
 
     private static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** Generates the code of a program, or returns null when no instruction gains from it. */
-    static Code generate(Instr[] instrs, int[] outputSlots) {
+    /**
+     * Generates the code of a program, or returns null when no instruction gains from it. With
+     * direct (the caller has checked that every instruction unrolls, that the outputs are distinct
+     * slots and none is an input or a constant) the class also gets the direct entries
+     * {@link Code#call} (one output) and {@link Code#callAll}, explicit input i being the slot
+     * inputSlots[i].
+     */
+    static Code generate(Instr[] instrs, int[] outputSlots, int[] inputSlots, boolean direct) {
         Expr[][] exprs = new Expr[instrs.length][];
         int unrolled = 0;
         for (int k = 0; k < instrs.length; k++) {
@@ -319,6 +341,27 @@ final class ProgramCodegen {
         init.visitEnd();
 
         // split the instruction list into parts that fit the JIT's method size limit
+        List<int[]> parts = split(instrs, exprs, inlined);
+        emitEntry(cw, name, "run", "([[D[[[D[L" + KERNEL + ";)V", instrs, exprs, inlined, parts, Emitter.Mode.RUN, outputSlots, inputSlots);
+        if (direct) {
+            if (outputSlots.length == 1) {
+                emitEntry(cw, name, "call", "([[D[[D[DI)V", instrs, exprs, inlined, parts, Emitter.Mode.CALL, outputSlots, inputSlots);
+            }
+            emitEntry(cw, name, "callAll", "([[D[[D[[D)V", instrs, exprs, inlined, parts, Emitter.Mode.CALL_ALL, outputSlots, inputSlots);
+        }
+        cw.visitEnd();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(cw.toByteArray(), true);
+            return (Code) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
+        } catch (Throwable t) {
+            // the interpreter remains correct; generation is only an accelerator
+            if (DEBUG) System.err.println("ProgramCodegen: falling back to the interpreter: " + t);
+            return null;
+        }
+    }
+
+    /** The instruction list cut into ranges [from, to) whose code fits the JIT's method size limit. */
+    private static List<int[]> split(Instr[] instrs, Expr[][] exprs, boolean[] inlined) {
         List<int[]> parts = new ArrayList<>();
         int start = 0, bytes = 0;
         for (int k = 0; k < instrs.length; k++) {
@@ -331,35 +374,43 @@ final class ProgramCodegen {
             bytes += cost;
         }
         parts.add(new int[] {start, instrs.length});
-        String desc = "([[D[[[D[L" + KERNEL + ";)V";
-        for (int pi = 0; pi < parts.size(); pi++) {
-            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "part" + pi, desc, null, null);
+        return parts;
+    }
+
+    /**
+     * One entry of the Code interface: a static method per part (named after the entry), and the
+     * public method calling them in order with its own arguments. A single part is the entry's
+     * body itself: the caller then reaches the arithmetic through one call, not two.
+     */
+    private static void emitEntry(ClassWriter cw, String cls, String entry, String desc, Instr[] instrs, Expr[][] exprs,
+                                  boolean[] inlined, List<int[]> parts, Emitter.Mode mode, int[] outputSlots, int[] inputSlots) {
+        if (parts.size() == 1) {
+            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, entry, desc, null, null);
             mv.visitCode();
-            new Emitter(mv).emit(instrs, exprs, inlined, parts.get(pi)[0], parts.get(pi)[1]);
+            new Emitter(mv, mode, 1, outputSlots, inputSlots).emit(instrs, exprs, inlined, 0, instrs.length);
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+            return;
+        }
+        for (int pi = 0; pi < parts.size(); pi++) {
+            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, entry + pi, desc, null, null);
+            mv.visitCode();
+            new Emitter(mv, mode, 0, outputSlots, inputSlots).emit(instrs, exprs, inlined, parts.get(pi)[0], parts.get(pi)[1]);
             mv.visitInsn(Opcodes.RETURN);
             mv.visitMaxs(0, 0);
             mv.visitEnd();
         }
-        MethodVisitor run = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", desc, null, null);
+        MethodVisitor run = cw.visitMethod(Opcodes.ACC_PUBLIC, entry, desc, null, null);
         run.visitCode();
+        int params = mode == Emitter.Mode.CALL ? 4 : 3;
         for (int pi = 0; pi < parts.size(); pi++) {
-            run.visitVarInsn(Opcodes.ALOAD, 1);
-            run.visitVarInsn(Opcodes.ALOAD, 2);
-            run.visitVarInsn(Opcodes.ALOAD, 3);
-            run.visitMethodInsn(Opcodes.INVOKESTATIC, name, "part" + pi, desc, false);
+            for (int a = 1; a <= params; a++) run.visitVarInsn(mode == Emitter.Mode.CALL && a == 4 ? Opcodes.ILOAD : Opcodes.ALOAD, a);
+            run.visitMethodInsn(Opcodes.INVOKESTATIC, cls, entry + pi, desc, false);
         }
         run.visitInsn(Opcodes.RETURN);
         run.visitMaxs(0, 0);
         run.visitEnd();
-        cw.visitEnd();
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(cw.toByteArray(), true);
-            return (Code) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
-        } catch (Throwable t) {
-            // the interpreter remains correct; generation is only an accelerator
-            if (DEBUG) System.err.println("ProgramCodegen: falling back to the interpreter: " + t);
-            return null;
-        }
     }
 
     /** The expression with Load(arg, i) rewritten to Load(slot of arg, i). */
@@ -470,24 +521,44 @@ final class ProgramCodegen {
         return 3 + size(s.c()) + size(s.a()) + size(s.b());
     }
 
-    /** Emits one method: locals 0 = buf, 1 = args, 2 = kernels; array references cached in locals from 3. */
+    /**
+     * Emits one method's body. Its parameters start at local {@code base} (1 in an instance
+     * method, 0 in a static part): RUN takes (buf, args, kernels); CALL (buf, in, out, offset);
+     * CALL_ALL (buf, in, outs). Array references are cached in locals after the parameters.
+     */
     private static final class Emitter {
-        private final MethodVisitor mv;
-        private final Map<Integer, Integer> slotLocal = new HashMap<>();
-        private int nextLocal = 3;
+        enum Mode { RUN, CALL, CALL_ALL }
 
-        Emitter(MethodVisitor mv) { this.mv = mv; }
+        private final MethodVisitor mv;
+        private final Mode mode;
+        private final int base;
+        private final Map<Integer, Integer> slotLocal = new HashMap<>();
+        /** In the direct modes: explicit input index by slot, output index by slot. */
+        private final Map<Integer, Integer> inputOf = new HashMap<>(), outputOf = new HashMap<>();
+        private int nextLocal;
+
+        Emitter(MethodVisitor mv, Mode mode, int base, int[] outputSlots, int[] inputSlots) {
+            this.mv = mv;
+            this.mode = mode;
+            this.base = base;
+            this.nextLocal = base + (mode == Mode.CALL ? 4 : 3);
+            if (mode != Mode.RUN) {
+                for (int i = 0; i < inputSlots.length; i++) inputOf.putIfAbsent(inputSlots[i], i);
+                for (int o = 0; o < outputSlots.length; o++) outputOf.put(outputSlots[o], o);
+            }
+        }
 
         void emit(Instr[] instrs, Expr[][] exprs, boolean[] inlined, int from, int to) {
             for (int k = from; k < to; k++) {
                 Instr in = instrs[k];
                 if (inlined[k]) continue;
                 if (exprs[k] == null) {
+                    if (mode != Mode.RUN) throw new IllegalStateException("a direct entry cannot call kernels");
                     // kernels[k].run(args[k], buf[out])
-                    mv.visitVarInsn(Opcodes.ALOAD, 2);
+                    mv.visitVarInsn(Opcodes.ALOAD, base + 2);
                     pushInt(k);
                     mv.visitInsn(Opcodes.AALOAD);
-                    mv.visitVarInsn(Opcodes.ALOAD, 1);
+                    mv.visitVarInsn(Opcodes.ALOAD, base + 1);
                     pushInt(k);
                     mv.visitInsn(Opcodes.AALOAD);
                     array(in.outSlot());
@@ -497,22 +568,35 @@ final class ProgramCodegen {
                 Expr[] e = exprs[k];
                 for (int i = 0; i < e.length; i++) {
                     array(in.outSlot());
-                    pushInt(i);
+                    index(in.outSlot(), i);
                     expr(e[i]);
                     mv.visitInsn(Opcodes.DASTORE);
                 }
             }
         }
 
-        /** Pushes buf[slot], cached in a local after the first load. */
+        /** Pushes the array of a slot: buf[slot], or in the direct modes in[i] or the output's array; cached in a local after the first load. */
         private void array(int slot) {
             Integer local = slotLocal.get(slot);
             if (local != null) {
                 mv.visitVarInsn(Opcodes.ALOAD, local);
                 return;
             }
-            mv.visitVarInsn(Opcodes.ALOAD, 0);
-            pushInt(slot);
+            Integer input = inputOf.get(slot), output = outputOf.get(slot);
+            if (output != null && mode == Mode.CALL) {
+                mv.visitVarInsn(Opcodes.ALOAD, base + 2);   // the out parameter
+                return;
+            }
+            if (input != null) {
+                mv.visitVarInsn(Opcodes.ALOAD, base + 1);
+                pushInt(input);
+            } else if (output != null) {
+                mv.visitVarInsn(Opcodes.ALOAD, base + 2);
+                pushInt(output);
+            } else {
+                mv.visitVarInsn(Opcodes.ALOAD, base);
+                pushInt(slot);
+            }
             mv.visitInsn(Opcodes.AALOAD);
             mv.visitInsn(Opcodes.DUP);
             int l = nextLocal++;
@@ -520,10 +604,19 @@ final class ProgramCodegen {
             slotLocal.put(slot, l);
         }
 
+        /** Pushes the index of element i of a slot: i, plus the offset for CALL's output. */
+        private void index(int slot, int i) {
+            pushInt(i);
+            if (mode == Mode.CALL && outputOf.containsKey(slot)) {
+                mv.visitVarInsn(Opcodes.ILOAD, base + 3);
+                mv.visitInsn(Opcodes.IADD);
+            }
+        }
+
         private void expr(Expr e) {
             if (e instanceof Load l) {
                 array(l.arg());
-                pushInt(l.index());
+                index(l.arg(), l.index());
                 mv.visitInsn(Opcodes.DALOAD);
             } else if (e instanceof Const c) {
                 double v = c.value();

@@ -93,6 +93,14 @@ private fun checkProgram(p: RandomProgram, r: Random) {
                 else kotlin.math.abs(gotV[k] - wantV[k]) / maxOf(1.0, kotlin.math.abs(wantV[k])) shouldBeLessThanOrEqualTo 2e-15
             }
         }
+        // the hot-loop entry (generated code reading the caller's arrays and writing into one of
+        // its own at an offset, or the program run and copied out) gives apply's numbers bit for bit
+        val into = DoubleArray(gotV.size + 3) { -7.0 }
+        cf.runner().runInto(Array(args.size) { args[it].toDoubleArray() }, into, 2)
+        withClue("values set $round: runInto vs apply") {
+            into.toList().subList(2, 2 + gotV.size).map { it.toRawBits() } shouldBe gotV.map { it.toRawBits() }
+            (into[0] == -7.0 && into[1] == -7.0 && into.last() == -7.0) shouldBe true
+        }
         if (wantV.any { !it.isFinite() }) continue
         for (i in args.indices) {
             val x = args[i]

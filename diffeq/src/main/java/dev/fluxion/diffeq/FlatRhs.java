@@ -5,4 +5,13 @@ package dev.fluxion.diffeq;
 public interface FlatRhs {
     /** dx/dt at (x, t), as a fresh array of x's length. */
     double[] eval(double[] x, double t);
+
+    /**
+     * dx/dt at (x, t) written into out from offset (x's length values); out is not x. The compiled
+     * f writes straight into out ({@link FlatStateOps#evalInto}); by default this copies eval's result.
+     */
+    default void evalInto(double[] x, double t, double[] out, int offset) {
+        double[] r = eval(x, t);
+        System.arraycopy(r, 0, out, offset, r.length);
+    }
 }

@@ -352,4 +352,69 @@ public final class FlatStateOps implements StateOps<double[]> {
     }
 
     @Override public double[][] newArray(int n) { return new double[n][]; }
+
+    // ------------------------------------------------------------------ results into the caller's buffers
+    // A stiff stepper's per-stage f values and per-step Jacobian live only inside its step, so they
+    // are written into its own buffers: for a compiled f of a few components the generated code
+    // then gets the stepper's arrays by reference (CompiledFunction.Runner#runInto), with no
+    // argument copies, no result array and no transposition object per call (docs/BENCHMARKS.md,
+    // "Stiff: Robertson").
+
+    /** A runner of the compiled f for {@link #evalInto}, its arguments {u, p, {t}} (p passed by reference, never copied). */
+    private CompiledFunction.Runner intoRunner;
+    private double[][] intoArgs;
+    /** The compiled JVP for {@link #jacobianInto}: arguments {u, p, {t}, identity seeds}, outputs {f, lanes}. */
+    private CompiledFunction.MultiRunner jvpInto;
+    private double[][] jvpIntoArgs, jvpIntoOuts;
+
+    /**
+     * f(u, t) written into out from offset (u's length values; out is not u), counted as one
+     * evaluation: for a plain solve of a compiled f, the generated code writes into out directly
+     * and nothing is allocated; other systems copy {@link FlatRhs#eval}'s result.
+     */
+    public void evalInto(double[] u, double t, double[] out, int offset) {
+        evaluations++;
+        if (cf == null) {
+            rhs.evalInto(u, t, out, offset);
+            return;
+        }
+        if (intoRunner == null) {
+            intoRunner = cf.runner();
+            intoArgs = new double[][] {null, p.unsafeData(), new double[1]};
+        }
+        double[][] a = intoArgs;
+        a[0] = u;
+        a[2][0] = t;
+        intoRunner.runInto(a, out, offset);
+    }
+
+    /**
+     * J = ∂f/∂u at (u, t) written row-major into j [n·n] when it is taken by dense forward lanes
+     * over the compiled f (the values of {@link #jacobian}, bit for bit, counted alike); false,
+     * with nothing written, when J comes another way (a user's Jacobian, a sparse plan, a
+     * structured system's source), which {@link #jacobian} then gives.
+     */
+    public boolean jacobianInto(double[] u, double t, double[] j) {
+        if (cf == null || jacobianSource != null || userJacobian != null || sparseJacobianPlan() != null) return false;
+        int n = shape.size();
+        if (jvpInto == null) {
+            CompiledFunction.MultiRunner r = cf.jvpRunner(n, new boolean[] {true, false, false}, Tensor.zeros(shape), p, Tensor.scalar(0.0));
+            if (r == null) return false;   // jacobian() names the failure
+            double[] identity = new double[n * n];
+            for (int i = 0; i < n; i++) identity[i * n + i] = 1.0;
+            jvpInto = r;
+            jvpIntoArgs = new double[][] {null, p.unsafeData(), new double[1], identity};
+            jvpIntoOuts = new double[][] {new double[n], new double[n * n]};
+        }
+        evaluations++;
+        double[][] a = jvpIntoArgs;
+        a[0] = u;
+        a[2][0] = t;
+        jvpInto.runInto(a, jvpIntoOuts);
+        double[] lanes = jvpIntoOuts[1];   // lane l holds J e_l, column l of J
+        for (int l = 0; l < n; l++) {
+            for (int i = 0; i < n; i++) j[i * n + l] = lanes[l * n + i];
+        }
+        return true;
+    }
 }

@@ -2,6 +2,7 @@ package dev.fluxion.diffeq.stiff;
 
 import dev.fluxion.diffeq.ErrorNorm;
 import dev.fluxion.diffeq.Factorization;
+import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.diffeq.Jacobian;
 import dev.fluxion.diffeq.StateOps;
 import dev.fluxion.diffeq.Step;
@@ -33,9 +34,13 @@ import java.util.Arrays;
  *       Jacobians factor themselves ({@link Jacobian#factorW}), so a sparse or banded J brings its
  *       own factorisation;</li>
  *   <li>∂f/∂t is skipped for a right-hand side that does not read t ({@link StateOps#readsTime}).</li>
+ *   <li>f and J are written into the stepper's buffers ({@link FlatStateOps#evalInto},
+ *       {@link FlatStateOps#jacobianInto}: a small compiled f's generated code gets them by
+ *       reference); when φ is the identity (the Rodas methods) F_i goes straight into stage i's
+ *       slot of the increments and its right-hand side is completed there.</li>
  * </ul>
  * A step allocates what outlives it: its increments (the dense output reads them), u_new, and
- * the f values the compiled program returns. The scheme, error estimate and dense output are the
+ * (Rosenbrock23) f(u_new). The scheme, error estimate and dense output are the
  * generic stepper's; the coupling added as one term and the reciprocal pivots change the last bits,
  * so FlatRosenbrockSpec checks the two steppers against each other on the same flat arithmetic
  * (the same steps on Robertson; to 1e-10 with fixed steps).
@@ -60,7 +65,7 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
     private static final double[] ONE = {1.0};
 
     private final RosenbrockTableau tab;
-    private final StateOps<double[]> ops;
+    private final FlatStateOps ops;
     private final StepController controller;
     private final double[] mass;
     private final int s;
@@ -79,6 +84,8 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
     private final double[] denseWeights;
     /** Whether ∂f/∂t is needed: some d_i is nonzero and f reads t. */
     private final boolean timeDependent;
+    /** Whether φ is the identity (the Rodas methods): stage i's right-hand side starts from F_i alone, so f writes it into k's slot i. */
+    private final boolean identityPhi;
 
     // buffers, sized at the first step
     private int n = -1;
@@ -86,16 +93,20 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
     private final double[][] errRow = new double[1][];
     private LuDecomposition lu;
     private final double[][] fs;
-    private final double[] cRow;
+    /** Stage i's f value (i ≥ 1) when φ is not the identity; and J's values when the stepper holds them (up to DIRECT components). */
+    private double[][] fStage;
+    private double[] jbuf;
 
     // J and ∂f/∂t at the last point stepped from: a rejected step retries from the same (u, t)
     private double[] lastU;
     private double lastT;
     private Jacobian<double[]> lastJ;
+    /** Whether J at (lastU, lastT) is in jbuf (written there by {@link FlatStateOps#jacobianInto}) rather than lastJ. */
+    private boolean jInBuffer;
     private double[] lastDT;
     private int jacobians, factorizations, linearSolves;
 
-    FlatRosenbrockStepper(RosenbrockTableau tab, StateOps<double[]> ops, StepController controller, double[] mass) {
+    FlatRosenbrockStepper(RosenbrockTableau tab, FlatStateOps ops, StepController controller, double[] mass) {
         this.tab = tab;
         this.ops = ops;
         this.controller = controller;
@@ -112,7 +123,7 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         phiIdx = new int[s][];
         phiVal = new double[s][];
         chained = new boolean[s];
-        boolean anyD = false;
+        boolean anyD = false, identity = true;
         for (int i = 0; i < s; i++) {
             c[i] = tab.c(i);
             d[i] = tab.d(i);
@@ -126,7 +137,10 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
                 a[i][j] = tab.a(i, j);
                 cc[i][j] = tab.cCoupling(i, j);
             }
-            for (int j = 0; j <= i; j++) phi[j] = tab.phi(i, j);
+            for (int j = 0; j <= i; j++) {
+                phi[j] = tab.phi(i, j);
+                identity &= phi[j] == (i == j ? 1.0 : 0.0);
+            }
             phiIdx[i] = LinearCombination.liveTerms(phi);
             phiVal[i] = LinearCombination.liveValues(phi);
             chained[i] = i >= 2 && extends_(a[i], a[i - 1]);
@@ -135,8 +149,8 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         unewChained = !lastAtSolution && s >= 2 && extends_(m, a[s - 1]);
         denseWeights = new double[s + 2];
         fs = new double[s][];
-        cRow = new double[s];
         timeDependent = anyD && ops.readsTime();
+        identityPhi = identity && !lastAtSolution;
     }
 
     /** Whether row equals prev in its first prev.length entries, then 1, then zeros. */
@@ -172,15 +186,21 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         lu = null;
         if (n <= DIRECT) {
             w = new double[n * n];
+            jbuf = new double[n * n];
             lu = new LuDecomposition(n);
         }
+        fStage = new double[s][];
+        if (!identityPhi) for (int i = 1; i < s; i++) fStage[i] = new double[n];
+        lastJ = null;
+        jInBuffer = false;
     }
 
     @Override public Step<double[], Cache> attempt(double t, double[] u, double[] fu, double h, ErrorNorm norm) {
         if (u.length != n) size(u.length);
         int n = this.n;
-        if (u != lastU || t != lastT || lastJ == null) {
-            lastJ = ops.jacobian(u, t);
+        if (u != lastU || t != lastT || (lastJ == null && !jInBuffer)) {
+            jInBuffer = lu != null && ops.jacobianInto(u, t, jbuf);
+            lastJ = jInBuffer ? null : ops.jacobian(u, t);
             lastDT = timeDependent ? ops.timeDerivative(u, t) : null;
             lastU = u;
             lastT = t;
@@ -190,8 +210,8 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         double inv = 1.0 / (gamma * h);
         Factorization<double[]> big = null;
         boolean singular;
-        if (lu != null && lastJ.complete()) {
-            double[] j = lastJ.values();
+        if (lu != null && (jInBuffer || lastJ.complete())) {
+            double[] j = jInBuffer ? jbuf : lastJ.values();
             double[] ww = w;
             int nn = n * n;
             if (mass == null) {
@@ -218,27 +238,37 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         double[] ui = u;
         double invH = 1.0 / h;
         for (int i = 0; i < s; i++) {
-            if (i > 0) {
-                double[] ci = scaledCoupling(i, invH);
+            int slot = i * n;
+            // where F_i goes: k's slot i (φ the identity: the right-hand side is then built there in
+            // place), or a buffer of the stage's own; u_new's f is fresh, as it outlives the step
+            double[] fi = identityPhi ? k : fStage[i];
+            int fOff = identityPhi ? slot : 0;
+            if (i == 0) {
+                if (identityPhi) System.arraycopy(fu, 0, k, 0, n);
+            } else {
+                double[] ci = cc[i];
                 if (i == s - 1 && lastAtSolution) {
                     unew = combine(new double[n], u, m, k, s - 1);   // m_{s-1} = 0: the last stage reads u_new
-                    coupling(ci, k, i);
-                    f[i] = fnew = ops.eval(unew, t + h);
+                    coupling(ci, invH, k, i);
+                    fi = fnew = new double[n];
+                    ops.evalInto(unew, t + h, fnew, 0);
                 } else if (chained[i]) {
                     ui = addStage(stageIn, ui, k, i - 1);
-                    coupling(ci, k, i);
-                    f[i] = ops.eval(ui, t + c[i] * h);
+                    coupling(ci, invH, k, i);
+                    ops.evalInto(ui, t + c[i] * h, fi, fOff);
                 } else {
-                    ui = inputAndCoupling(a[i], ci, u, k, i);
-                    f[i] = ops.eval(ui, t + c[i] * h);
+                    ui = inputAndCoupling(a[i], ci, invH, u, k, i);
+                    ops.evalInto(ui, t + c[i] * h, fi, fOff);
                 }
+                if (!identityPhi) f[i] = fi;
             }
-            stageRhs(i, f, k, h);
+            if (identityPhi) stageRhsInPlace(i, k, h);
+            else stageRhs(i, f, k, h);
             if (big == null) {
-                lu.solveRepeated(k, i * n);
+                lu.solveRepeated(k, slot);
             } else {
-                double[] x = big.solve(Arrays.copyOfRange(k, i * n, (i + 1) * n));
-                System.arraycopy(x, 0, k, i * n, n);
+                double[] x = big.solve(Arrays.copyOfRange(k, slot, slot + n));
+                System.arraycopy(x, 0, k, slot, n);
             }
             linearSolves++;
         }
@@ -264,18 +294,13 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         return out;
     }
 
-    /** C_ij/h for j &lt; i, in a scratch row. */
-    private double[] scaledCoupling(int i, double invH) {
-        double[] ci = cc[i], out = cRow;
-        for (int j = 0; j < i; j++) out[j] = ci[j] * invH;
-        return out;
-    }
-
     /**
      * Stage i's input u + Σ a_ij k_j into the stage-input scratch and its coupling Σ (C_ij/h) k_j
      * into {@link #couple}, in one pass over the earlier increments (both read the same k_j).
+     * C_ij/h is formed where it is used (the same product each time): a separate pass over a
+     * scratch row per stage cost more than the multiplications.
      */
-    private double[] inputAndCoupling(double[] ai, double[] ci, double[] u, double[] k, int i) {
+    private double[] inputAndCoupling(double[] ai, double[] ci, double invH, double[] u, double[] k, int i) {
         int n = this.n;
         double[] in = stageIn, cpl = couple;
         for (int q = 0; q < n; q++) {
@@ -283,7 +308,7 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
             for (int j = 0, at = q; j < i; j++, at += n) {
                 double kv = k[at];
                 x += ai[j] * kv;
-                y += ci[j] * kv;
+                y += ci[j] * invH * kv;
             }
             in[q] = x;
             cpl[q] = y;
@@ -292,12 +317,12 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
     }
 
     /** The coupling Σ (C_ij/h) k_j of stage i into {@link #couple}. */
-    private void coupling(double[] ci, double[] k, int i) {
+    private void coupling(double[] ci, double invH, double[] k, int i) {
         int n = this.n;
         double[] cpl = couple;
         for (int q = 0; q < n; q++) {
             double y = 0.0;
-            for (int j = 0, at = q; j < i; j++, at += n) y += ci[j] * k[at];
+            for (int j = 0, at = q; j < i; j++, at += n) y += ci[j] * invH * k[at];
             cpl[q] = y;
         }
     }
@@ -318,6 +343,33 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         for (int q = 0; q < n; q++) {
             double acc = 0.0;
             for (int r = 0; r < pi.length; r++) acc += pv[r] * f[pi[r]][q];
+            if (hd != 0.0) acc += hd * dT[q];
+            if (i > 0) {
+                if (mm == null) {
+                    acc += cpl[q];
+                } else {
+                    double mc = 0.0;
+                    for (int r = 0, row = q * n; r < n; r++) mc += mm[row + r] * cpl[r];
+                    acc += mc;
+                }
+            }
+            k[slot + q] = acc;
+        }
+    }
+
+    /**
+     * {@link #stageRhs} when φ is the identity and F_i is already in stage i's slot: the same
+     * sums in the same order ((0 + F_i) + h d_i ∂f/∂t + M c), so the same numbers bit for bit.
+     */
+    private void stageRhsInPlace(int i, double[] k, double h) {
+        int n = this.n;
+        double[] dT = lastDT;
+        double hd = dT == null ? 0.0 : h * d[i];
+        double[] cpl = couple;
+        double[] mm = mass;
+        int slot = i * n;
+        for (int q = 0; q < n; q++) {
+            double acc = 0.0 + k[slot + q];
             if (hd != 0.0) acc += hd * dT[q];
             if (i > 0) {
                 if (mm == null) {
