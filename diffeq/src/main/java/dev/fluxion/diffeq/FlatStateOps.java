@@ -44,6 +44,8 @@ public final class FlatStateOps implements StateOps<double[]> {
     private CompiledFunction.Runner runner;
     private double[][] runArgs;
     private double[] runTime;
+    /** The state's size, f's output length on the plain path. */
+    private int runSize;
 
     /**
      * @param rhs        the right-hand side
@@ -102,6 +104,7 @@ public final class FlatStateOps implements StateOps<double[]> {
         ops.runner = runner;
         ops.runArgs = args;
         ops.runTime = time;
+        ops.runSize = shape.size();
         return ops;
     }
 
@@ -109,9 +112,15 @@ public final class FlatStateOps implements StateOps<double[]> {
         evaluations++;
         CompiledFunction.Runner r = runner;
         if (r != null) {
+            // the generated code's direct entry: u and t by reference, f written straight into the
+            // stage's own array (fresh: a step keeps its stages), no staging or copy in between.
+            // out is never an argument (runInto's one aliasing rule): u is the state, a stage
+            // scratch or an earlier stage, all other arrays.
             runArgs[0] = u;
             runTime[0] = t;
-            return r.run(runArgs);
+            double[] out = new double[runSize];
+            r.runInto(runArgs, out, 0);
+            return out;
         }
         return rhs.eval(u, t);
     }

@@ -21,7 +21,9 @@ final class JvpEvaluator implements FlatRhs {
     private final double[] pLanes;   // [K, ...p.shape] flattened, or null when p has no tangents
     private final CompiledFunction.MultiRunner runner;
     private final double[][] args;
-    private final int[] offsets;
+    /** The input lanes U (x after u), and the outputs {f(u) (the caller's array), output lanes}. */
+    private final double[] lanesIn;
+    private final double[][] outs;
     private final double[] time = new double[1];
 
     JvpEvaluator(OdeFunction f, CompiledFunction cf, Tensor p, Shape uShape, int lanes, double[] pLanes) {
@@ -42,7 +44,8 @@ final class JvpEvaluator implements FlatRhs {
         this.runner = r;
         this.args = pLanes != null ? new double[][] {null, null, time, null, null}
                 : new double[][] {null, null, time, null};
-        this.offsets = pLanes != null ? new int[] {0, 0, 0, n, 0} : new int[] {0, 0, 0, n};
+        this.lanesIn = new double[lanes * n];
+        this.outs = new double[][] {null, new double[lanes * n]};
     }
 
     int lanes() { return lanes; }
@@ -50,12 +53,18 @@ final class JvpEvaluator implements FlatRhs {
     @Override public double[] eval(double[] x, double t) {
         double[] out = new double[x.length];
         if (runner != null) {
+            // the direct entry (MultiRunner.runInto): u by reference (x's leading n values), the
+            // lanes copied into a scratch of their own (the entry reads every argument from 0),
+            // f(u) written straight into out's head and the output lanes into a scratch copied
+            // after it: no per-call arrays but out. No output array is an argument (runInto's
+            // aliasing rule): out is fresh, the scratches are this evaluator's own.
+            System.arraycopy(x, n, lanesIn, 0, lanesIn.length);
             args[0] = x;
             time[0] = t;
-            args[3] = x;
-            runner.run(args, offsets);
-            runner.copyOutput(0, out, 0);
-            runner.copyOutput(1, out, n);
+            args[3] = lanesIn;
+            outs[0] = out;
+            runner.runInto(args, outs);
+            System.arraycopy(outs[1], 0, out, n, lanesIn.length);
             return out;
         }
         double[] u = java.util.Arrays.copyOfRange(x, 0, n);
