@@ -3,6 +3,7 @@ package dev.fluxion.diffeq.sensitivity;
 import dev.fluxion.autodiff.CompiledFunction;
 import dev.fluxion.autodiff.DualLevel;
 import dev.fluxion.diffeq.FlatRhs;
+import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.diffeq.OdeFunction;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
@@ -34,16 +35,24 @@ final class JvpEvaluator implements FlatRhs {
         this.lanes = lanes;
         this.pLanes = pLanes;
         boolean[] mask = {true, pLanes != null, false};
-        // p and its lanes are fixed for the evaluator's life: bound once, not copied in at every evaluation
+        // p and its lanes are fixed for the evaluator's life
         CompiledFunction.MultiRunner r = cf == null ? null
                 : cf.jvpRunner(lanes, mask, Tensor.zeros(uShape), p, Tensor.scalar(0.0));
-        if (r != null) {
-            r.bind(1, p.unsafeData());
-            if (pLanes != null) r.bind(4, pLanes);
-        }
-        this.runner = r;
         this.args = pLanes != null ? new double[][] {null, null, time, null, null}
                 : new double[][] {null, null, time, null};
+        // small p and lanes by reference at each call (the direct entry then takes args as it
+        // is), large ones bound once: FlatStateOps.of's reasoning
+        if (r != null) {
+            int fixed = p.size() + (pLanes == null ? 0 : pLanes.length);
+            if (fixed <= FlatStateOps.BY_REFERENCE_MAX) {
+                args[1] = p.unsafeData();
+                if (pLanes != null) args[4] = pLanes;
+            } else {
+                r.bind(1, p.unsafeData());
+                if (pLanes != null) r.bind(4, pLanes);
+            }
+        }
+        this.runner = r;
         this.lanesIn = new double[lanes * n];
         this.outs = new double[][] {null, new double[lanes * n]};
     }
