@@ -44,6 +44,8 @@ public final class FlatStateOps implements StateOps<double[]> {
     private CompiledFunction.Runner runner;
     private double[][] runArgs;
     private double[] runTime;
+    /** The state's size, f's output length on the plain path. */
+    private int runSize;
 
     /**
      * @param rhs        the right-hand side
@@ -87,12 +89,25 @@ public final class FlatStateOps implements StateOps<double[]> {
         this.scratchStageInputs = scratchStageInputs;
     }
 
+    /**
+     * The largest parameter vector passed to the compiled f by reference at each call rather than
+     * bound once (see {@link #of}); also the lane system's limit ({@code JvpEvaluator}).
+     */
+    public static final int BY_REFERENCE_MAX = 256;
+
     /** The compiled f with parameters p, for a plain solve of states shaped like shape. */
     public static FlatStateOps of(CompiledFunction f, Tensor p, Shape shape) {
-        // a runner of its own for the solve, with p bound once (a solve never changes it)
-        CompiledFunction.Runner runner = f.runner().bind(1, p.unsafeData());
+        // a runner of its own for the solve. A small p (a solve never changes it) is passed by
+        // reference at each call: the direct entry then takes the argument array as it is, where
+        // a bound argument costs a copy of every reference into a call array of the entry's own
+        // per call (Program.Workspace#directArgs; 11 % of the LV solve's JFR samples). A large p
+        // (a network's weights, run by the interpreter or with staged inputs, which copy unbound
+        // arguments in at each run) is bound once instead.
+        CompiledFunction.Runner runner = f.runner();
         double[] time = new double[1];
         double[][] args = {null, null, time};
+        if (p.size() <= BY_REFERENCE_MAX) args[1] = p.unsafeData();
+        else runner.bind(1, p.unsafeData());
         // the program reads its arguments only while it runs, so stage inputs may share one array
         FlatStateOps ops = new FlatStateOps((x, t) -> {
             args[0] = x;
@@ -102,6 +117,7 @@ public final class FlatStateOps implements StateOps<double[]> {
         ops.runner = runner;
         ops.runArgs = args;
         ops.runTime = time;
+        ops.runSize = shape.size();
         return ops;
     }
 
@@ -109,9 +125,15 @@ public final class FlatStateOps implements StateOps<double[]> {
         evaluations++;
         CompiledFunction.Runner r = runner;
         if (r != null) {
+            // the generated code's direct entry: u and t by reference, f written straight into the
+            // stage's own array (fresh: a step keeps its stages), no staging or copy in between.
+            // out is never an argument (runInto's one aliasing rule): u is the state, a stage
+            // scratch or an earlier stage, all other arrays.
             runArgs[0] = u;
             runTime[0] = t;
-            return r.run(runArgs);
+            double[] out = new double[runSize];
+            r.runInto(runArgs, out, 0);
+            return out;
         }
         return rhs.eval(u, t);
     }

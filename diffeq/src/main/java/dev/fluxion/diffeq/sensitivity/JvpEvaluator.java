@@ -3,6 +3,7 @@ package dev.fluxion.diffeq.sensitivity;
 import dev.fluxion.autodiff.CompiledFunction;
 import dev.fluxion.autodiff.DualLevel;
 import dev.fluxion.diffeq.FlatRhs;
+import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.diffeq.OdeFunction;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
@@ -21,7 +22,9 @@ final class JvpEvaluator implements FlatRhs {
     private final double[] pLanes;   // [K, ...p.shape] flattened, or null when p has no tangents
     private final CompiledFunction.MultiRunner runner;
     private final double[][] args;
-    private final int[] offsets;
+    /** The input lanes U (x after u), and the outputs {f(u) (the caller's array), output lanes}. */
+    private final double[] lanesIn;
+    private final double[][] outs;
     private final double[] time = new double[1];
 
     JvpEvaluator(OdeFunction f, CompiledFunction cf, Tensor p, Shape uShape, int lanes, double[] pLanes) {
@@ -32,17 +35,26 @@ final class JvpEvaluator implements FlatRhs {
         this.lanes = lanes;
         this.pLanes = pLanes;
         boolean[] mask = {true, pLanes != null, false};
-        // p and its lanes are fixed for the evaluator's life: bound once, not copied in at every evaluation
+        // p and its lanes are fixed for the evaluator's life
         CompiledFunction.MultiRunner r = cf == null ? null
                 : cf.jvpRunner(lanes, mask, Tensor.zeros(uShape), p, Tensor.scalar(0.0));
-        if (r != null) {
-            r.bind(1, p.unsafeData());
-            if (pLanes != null) r.bind(4, pLanes);
-        }
-        this.runner = r;
         this.args = pLanes != null ? new double[][] {null, null, time, null, null}
                 : new double[][] {null, null, time, null};
-        this.offsets = pLanes != null ? new int[] {0, 0, 0, n, 0} : new int[] {0, 0, 0, n};
+        // small p and lanes by reference at each call (the direct entry then takes args as it
+        // is), large ones bound once: FlatStateOps.of's reasoning
+        if (r != null) {
+            int fixed = p.size() + (pLanes == null ? 0 : pLanes.length);
+            if (fixed <= FlatStateOps.BY_REFERENCE_MAX) {
+                args[1] = p.unsafeData();
+                if (pLanes != null) args[4] = pLanes;
+            } else {
+                r.bind(1, p.unsafeData());
+                if (pLanes != null) r.bind(4, pLanes);
+            }
+        }
+        this.runner = r;
+        this.lanesIn = new double[lanes * n];
+        this.outs = new double[][] {null, new double[lanes * n]};
     }
 
     int lanes() { return lanes; }
@@ -50,12 +62,18 @@ final class JvpEvaluator implements FlatRhs {
     @Override public double[] eval(double[] x, double t) {
         double[] out = new double[x.length];
         if (runner != null) {
+            // the direct entry (MultiRunner.runInto): u by reference (x's leading n values), the
+            // lanes copied into a scratch of their own (the entry reads every argument from 0),
+            // f(u) written straight into out's head and the output lanes into a scratch copied
+            // after it: no per-call arrays but out. No output array is an argument (runInto's
+            // aliasing rule): out is fresh, the scratches are this evaluator's own.
+            System.arraycopy(x, n, lanesIn, 0, lanesIn.length);
             args[0] = x;
             time[0] = t;
-            args[3] = x;
-            runner.run(args, offsets);
-            runner.copyOutput(0, out, 0);
-            runner.copyOutput(1, out, n);
+            args[3] = lanesIn;
+            outs[0] = out;
+            runner.runInto(args, outs);
+            System.arraycopy(outs[1], 0, out, n, lanesIn.length);
             return out;
         }
         double[] u = java.util.Arrays.copyOfRange(x, 0, n);
