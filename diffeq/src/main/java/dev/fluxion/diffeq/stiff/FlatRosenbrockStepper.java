@@ -446,22 +446,12 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         double[] pv = phiVal[i];
         double[] dT = lastDT;
         double hd = dT == null ? 0.0 : h * d[i];
-        double[] cpl = couple;
-        double[] mm = mass;
         int slot = i * n;
         for (int q = 0; q < n; q++) {
             double acc = 0.0;
             for (int r = 0; r < pi.length; r++) acc += pv[r] * f[pi[r]][q];
             if (hd != 0.0) acc += hd * dT[q];
-            if (i > 0) {
-                if (mm == null) {
-                    acc += cpl[q];
-                } else {
-                    double mc = 0.0;
-                    for (int r = 0, row = q * n; r < n; r++) mc += mm[row + r] * cpl[r];
-                    acc += mc;
-                }
-            }
+            if (i > 0) acc += coupling(q);
             k[slot + q] = acc;
         }
     }
@@ -474,23 +464,23 @@ final class FlatRosenbrockStepper implements Stepper<double[], FlatRosenbrockSte
         int n = this.n;
         double[] dT = lastDT;
         double hd = dT == null ? 0.0 : h * d[i];
-        double[] cpl = couple;
-        double[] mm = mass;
         int slot = i * n;
         for (int q = 0; q < n; q++) {
             double acc = 0.0 + k[slot + q];
             if (hd != 0.0) acc += hd * dT[q];
-            if (i > 0) {
-                if (mm == null) {
-                    acc += cpl[q];
-                } else {
-                    double mc = 0.0;
-                    for (int r = 0, row = q * n; r < n; r++) mc += mm[row + r] * cpl[r];
-                    acc += mc;
-                }
-            }
+            if (i > 0) acc += coupling(q);
             k[slot + q] = acc;
         }
+    }
+
+    /** Component q of the coupling M c (c alone without a mass matrix), added last to a stage's right-hand side. */
+    private double coupling(int q) {
+        double[] cpl = couple;
+        double[] mm = mass;
+        if (mm == null) return cpl[q];
+        double mc = 0.0;
+        for (int r = 0, row = q * n; r < n; r++) mc += mm[row + r] * cpl[r];
+        return mc;
     }
 
     /** The weighted norm of Σ e_j k_j (the stages are increments: no factor h), through the solve's {@link ErrorNorm}. */
