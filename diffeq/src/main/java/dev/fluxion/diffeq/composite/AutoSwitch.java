@@ -16,9 +16,10 @@ import dev.fluxion.diffeq.ode.ExplicitRkTableau;
  * (Hairer–Wanner I §II.10: ‖k_s − k_{s−1}‖ / ‖U_s − U_{s−1}‖, as DOPRI5 and OrdinaryDiffEq.jl's
  * Tsit5 do); in the stiff method, as ‖J‖∞ of its Jacobian. Every decision reads primal values.
  *
- * <p>Immutable; {@link AutoTsit5} and {@link AutoVern7} are the named pairs.
+ * <p>Immutable; {@link AutoTsit5} and {@link AutoVern7} are the named pairs (subclasses that fix the
+ * explicit method and its stability size).
  */
-public final class AutoSwitch implements OdeAlgorithm {
+public class AutoSwitch implements OdeAlgorithm {
     private final ExplicitRkAlgorithm nonstiff;
     private final double stabilitySize;
     private final OdeAlgorithm stiff;
