@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.ode
 
+import dev.fluxion.diffeq.Convergence
 import dev.fluxion.diffeq.Kepler
 import dev.fluxion.diffeq.OdeAlgorithm
 import dev.fluxion.diffeq.SolveOptions
@@ -45,11 +46,7 @@ class ConvergenceOrderSpec : FunSpec({
             errors.size shouldBeGreaterThanOrEqual 3
             errors.forEach { it shouldBeLessThan 1.0 }
             errors.last() shouldBeLessThan 0.05
-            val xs = c.steps.map { ln(t1 / it) }
-            val ys = errors.map { ln(it) }
-            val mx = xs.average()
-            val my = ys.average()
-            val slope = xs.zip(ys).sumOf { (x, y) -> (x - mx) * (y - my) } / xs.sumOf { (it - mx) * (it - mx) }
+            val slope = Convergence.order(c.steps.map { t1 / it }, errors)
             println("${c.alg.name()}: errors ${errors.map { "%.2e".format(it) }}, measured order %.2f".format(slope))
             slope shouldBe (c.nominal.toDouble() plusOrMinus 0.3)
         }

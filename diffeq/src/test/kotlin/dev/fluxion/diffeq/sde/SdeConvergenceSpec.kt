@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.sde
 
+import dev.fluxion.diffeq.Convergence
 import dev.fluxion.diffeq.SolveOptions
 import dev.fluxion.tensor.Tensor
 import io.kotest.core.spec.style.FunSpec
@@ -26,13 +27,7 @@ class SdeConvergenceSpec : FunSpec({
 
     fun gbm(): SdeProblem = SdeProblem({ u, _, _ -> u.times(mu) }, { u, _, _ -> u.times(sigma) }, Tensor.of(u0), 0.0, 1.0)
 
-    fun slope(hs: List<Double>, errs: List<Double>): Double {
-        val xs = hs.map { ln(it) }
-        val ys = errs.map { ln(it) }
-        val mx = xs.average()
-        val my = ys.average()
-        return xs.zip(ys).sumOf { (x, y) -> (x - mx) * (y - my) } / xs.sumOf { (it - mx) * (it - mx) }
-    }
+    fun slope(hs: List<Double>, errs: List<Double>): Double = Convergence.order(hs, errs)
 
     fun wEnd(seed: Long): Double = BrownianTree(seed, 0.0, 1.0, 1).w(1.0)[0]
 

@@ -1,5 +1,6 @@
 package dev.fluxion.diffeq.stiff
 
+import dev.fluxion.diffeq.Convergence
 import dev.fluxion.diffeq.OdeAlgorithm
 import dev.fluxion.diffeq.OdeFunction
 import dev.fluxion.diffeq.OdeProblem
@@ -95,11 +96,7 @@ class EsdirkSpec : FunSpec({
                 val u = prob.solve(alg, SolveOptions.defaults().dt(t1 / n).adaptive(false).rtol(1e-12).atol(1e-14)).u(-1).toDoubleArray()
                 (0..1).maxOf { abs(u[it] - exact[it]) } / scale
             }
-            val xs = steps.map { ln(t1 / it) }
-            val ys = errors.map { ln(it) }
-            val mx = xs.average()
-            val my = ys.average()
-            val slope = xs.zip(ys).sumOf { (x, y) -> (x - mx) * (y - my) } / xs.sumOf { (it - mx) * (it - mx) }
+            val slope = Convergence.order(steps.map { t1 / it }, errors)
             println("${alg.name()}: errors ${errors.map { "%.2e".format(it) }}, measured order %.2f".format(slope))
             slope shouldBe (t.order().toDouble() plusOrMinus 0.3)
         }

@@ -46,18 +46,7 @@ class MassMatrixSpec : FunSpec({
                 val daeSol = dae().solve(alg, o)
                 daeSol.retcode() shouldBe ReturnCode.SUCCESS
                 val odeSol = StiffProblems.robertson().solve(alg, o)
-                val a = daeSol.u().rows()
-                val b = odeSol.u().rows()
-                var vsOde = 0.0
-                var vsRef = 0.0
-                var constraint = 0.0
-                for (i in refT.indices) {
-                    for (j in 0..2) {
-                        vsOde = maxOf(vsOde, abs(a[i][j] - b[i][j]) / (abs(b[i][j]) + 1e-12))
-                        vsRef = maxOf(vsRef, abs(a[i][j] - refU[i][j]) / (abs(refU[i][j]) + 1e-12))
-                    }
-                    constraint = maxOf(constraint, abs(a[i].sum() - 1.0))
-                }
+                val (vsOde, vsRef, constraint) = StiffProblems.daeErrors(daeSol, odeSol, refU)
                 if (compile) println("${alg.name()} DAE rtol=$rtol: vs ODE form %.2e, vs rober.json %.2e, constraint %.1e, %s"
                     .format(vsOde, vsRef, constraint, daeSol.stats()))
                 constraint shouldBeLessThan 1e-12

@@ -2,7 +2,10 @@ package dev.fluxion.diffeq.stiff
 
 import dev.fluxion.diffeq.OdeFunction
 import dev.fluxion.diffeq.OdeProblem
+import dev.fluxion.diffeq.OdeSolution
+import dev.fluxion.diffeq.rows
 import dev.fluxion.tensor.Tensor
+import kotlin.math.abs
 import kotlin.math.exp
 
 /** Stiff test problems written in Tensor ops, as users write them. */
@@ -36,5 +39,25 @@ object StiffProblems {
         val e = expAt(t)
         val u0 = linearU0.toDoubleArray()
         return DoubleArray(2) { i -> e[i][0] * u0[0] + e[i][1] * u0[1] }
+    }
+
+    /** How a Robertson DAE solve compares with the ODE form's and with rober.json at the same saved times. */
+    data class DaeErrors(val vsOde: Double, val vsRef: Double, val constraint: Double)
+
+    /** Max relative differences of dae from ode and from refU (rows at the saved times), and max |u1 + u2 + u3 − 1|. */
+    fun daeErrors(dae: OdeSolution, ode: OdeSolution, refU: Array<DoubleArray>): DaeErrors {
+        val a = dae.u().rows()
+        val b = ode.u().rows()
+        var vsOde = 0.0
+        var vsRef = 0.0
+        var constraint = 0.0
+        for (i in refU.indices) {
+            for (j in 0..2) {
+                vsOde = maxOf(vsOde, abs(a[i][j] - b[i][j]) / (abs(b[i][j]) + 1e-12))
+                vsRef = maxOf(vsRef, abs(a[i][j] - refU[i][j]) / (abs(refU[i][j]) + 1e-12))
+            }
+            constraint = maxOf(constraint, abs(a[i].sum() - 1.0))
+        }
+        return DaeErrors(vsOde, vsRef, constraint)
     }
 }
