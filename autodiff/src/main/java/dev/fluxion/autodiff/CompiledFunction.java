@@ -228,6 +228,9 @@ public final class CompiledFunction extends Op {
             ws.bind(i, value);
             return this;
         }
+
+        /** Row ranges a run is split into over the cores ({@link RowSplit}): 1 when it runs whole. */
+        int rowChunks() { return ws.rowChunks(); }
     }
 
     /**
@@ -269,6 +272,9 @@ public final class CompiledFunction extends Op {
         public void copyOutput(int i, double[] dst, int offset) { ws.copyOutput(i, dst, offset); }
 
         public Shape outputShape(int i) { return program.outputShapes[i]; }
+
+        /** Row ranges a run is split into over the cores ({@link RowSplit}): 1 when it runs whole. */
+        int rowChunks() { return ws.rowChunks(); }
 
         public int outputs() { return program.outputShapes.length; }
     }

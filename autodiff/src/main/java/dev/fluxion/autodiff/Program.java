@@ -2,6 +2,7 @@ package dev.fluxion.autodiff;
 
 import dev.fluxion.tensor.Kernel;
 import dev.fluxion.tensor.Op;
+import dev.fluxion.tensor.RowPool;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
 
@@ -37,6 +38,11 @@ final class Program {
     private final ProgramCodegen.Code code;
 
     Program(Graph g, Shape[] explicitShapes) {
+        this(g, explicitShapes, true);
+    }
+
+    /** A program of g; splittable: whether it may run split over the cores by rows ({@link RowSplit}; a chunk's own program may not). */
+    Program(Graph g, Shape[] explicitShapes, boolean splittable) {
         this.explicitInputs = explicitShapes.length;
         this.implicit = g.implicit.toArray(new Parameter[0]);
         Shape[] inputShapes = java.util.Arrays.copyOf(explicitShapes, explicitInputs + implicit.length);
@@ -138,7 +144,12 @@ final class Program {
         for (int i = 0; i < explicitInputs; i++) inputSize[i] = slotSize[inputSlot[i]];
         this.outputSize = new int[outputSlot.length];
         for (int o = 0; o < outputSlot.length; o++) outputSize[o] = slotSize[outputSlot[o]];
+        // programs small enough to be unrolled pass arrays by reference and never split
+        this.split = splittable && !directIO ? RowSplit.of(g, nodes, live, inputShapes, explicitInputs) : null;
     }
+
+    /** How the program runs over the cores by rows, or null when it runs whole (see {@link RowSplit}). */
+    final RowSplit split;
 
     /**
      * Whether the generated code has direct entries ({@link ProgramCodegen.Code#call}): every
@@ -175,8 +186,28 @@ final class Program {
         private final double[][][] args = new double[kernels.length][][];
         private final double[][] outs = new double[kernels.length][];
 
+        /** With a split: each chunk's workspace, and its arguments' offsets (rows) for the current run. */
+        private final Workspace[] sub;
+        private final int[][] subOffsets;
+        private final RowPool.Chunk runChunk;
+        private double[][] chunkInputs;
+
         Workspace() {
-            for (int s = 0; s < slots; s++) buf[s] = constants[s] != null ? constants[s] : new double[slotSize[s]];
+            boolean[] io = new boolean[slots];
+            for (int sl : inputSlot) io[sl] = true;
+            for (int sl : outputSlot) io[sl] = true;
+            // a split program's own buffers hold arguments and results only; the chunks compute
+            for (int s = 0; s < slots; s++) buf[s] = constants[s] != null ? constants[s] : split == null || io[s] ? new double[slotSize[s]] : null;
+            if (split != null) {
+                sub = new Workspace[split.chunks];
+                subOffsets = new int[split.chunks][inputSlot.length];
+                for (int c = 0; c < sub.length; c++) sub[c] = split.chunk[c].workspace();
+                runChunk = c -> sub[c].run(chunkInputs, subOffsets[c]);
+            } else {
+                sub = null;
+                subOffsets = null;
+                runChunk = null;
+            }
             for (int k = 0; k < kernels.length; k++) {
                 int[] a = kernelArgs[k];
                 double[][] x = new double[a.length][];
@@ -194,6 +225,13 @@ final class Program {
 
         /** Copies value into argument i's buffer once; later runs skip that argument. */
         void bind(int i, double[] value) {
+            if (sub != null) {
+                for (int c = 0; c < sub.length; c++) {
+                    int w = split.inputWidth[i];
+                    sub[c].bind(i, split.inputKind[i] == RowSplit.BATCHED
+                            ? java.util.Arrays.copyOfRange(value, split.from(c) * w, split.to(c) * w) : value);
+                }
+            }
             // in direct mode the slot may hold a caller's array from an earlier run: never write into it
             if (directIO) buf[inputSlot[i]] = value.clone();
             else System.arraycopy(value, 0, buf[inputSlot[i]], 0, value.length);
@@ -243,6 +281,10 @@ final class Program {
          * into a staging array of the workspace's own, and every run's results are fresh arrays.
          */
         void run(double[][] inputs, int[] offsets) {
+            if (sub != null) {
+                runSplit(inputs, offsets);
+                return;
+            }
             if (implicit.length > 0) refreshImplicit(inputs);
             for (int i = 0; i < inputSlot.length; i++) {
                 if (bound[i]) continue;
@@ -267,6 +309,53 @@ final class Program {
             if (directIO) for (int o = 0; o < outputSlot.length; o++) buf[outputSlot[o]] = new double[slotSize[outputSlot[o]]];
             execute();
         }
+
+        /**
+         * Runs each chunk on its rows (in parallel, {@link RowPool}) and gathers the results:
+         * batched outputs row by row, reduced ones summed in chunk order, free ones from chunk 0.
+         * Implicit inputs are refreshed by each chunk's workspace; bound ones were bound there.
+         */
+        private void runSplit(double[][] inputs, int[] offsets) {
+            for (int c = 0; c < sub.length; c++) {
+                int[] off = subOffsets[c];
+                for (int i = 0; i < off.length; i++) {
+                    int base = i < offsets.length ? offsets[i] : 0;
+                    off[i] = split.inputKind[i] == RowSplit.BATCHED ? base + split.from(c) * split.inputWidth[i] : base;
+                }
+            }
+            chunkInputs = inputs;
+            try {
+                RowPool.run(sub.length, runChunk);
+            } finally {
+                chunkInputs = null;
+            }
+            for (int o = 0; o < outputSlot.length; o++) {
+                double[] dst = buf[outputSlot[o]];
+                switch (split.outputKind[o]) {
+                    case RowSplit.BATCHED -> {
+                        int w = split.outputWidth[o];
+                        for (int c = 0; c < sub.length; c++) {
+                            System.arraycopy(sub[c].buf[sub[c].outSlot(o)], 0, dst, split.from(c) * w, (split.to(c) - split.from(c)) * w);
+                        }
+                    }
+                    case RowSplit.REDUCED -> {
+                        System.arraycopy(sub[0].buf[sub[0].outSlot(o)], 0, dst, 0, dst.length);
+                        for (int c = 1; c < sub.length; c++) {
+                            double[] x = sub[c].buf[sub[c].outSlot(o)];
+                            for (int j = 0; j < dst.length; j++) dst[j] += x[j];
+                        }
+                    }
+                    default -> {
+                        if (constants[outputSlot[o]] == null) System.arraycopy(sub[0].buf[sub[0].outSlot(o)], 0, dst, 0, dst.length);
+                    }
+                }
+            }
+        }
+
+        int rowChunks() { return sub == null ? 1 : sub.length; }
+
+        /** The slot of output o in this workspace's program. */
+        private int outSlot(int o) { return outputSlot[o]; }
 
         private void execute() {
             if (code != null) {

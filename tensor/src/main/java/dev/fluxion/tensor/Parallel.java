@@ -8,7 +8,9 @@ import java.util.concurrent.RecursiveAction;
  * (issue 15: a batched neural ODE's matrix products at B = 1024 are ~10⁵ multiply-adds each).
  * Each row is computed whole by one thread, in the same order as a serial run, so results do not
  * depend on the split. Runs on the common ForkJoinPool (the caller works too); set the system
- * property {@code fluxion.parallel=false} to keep every kernel on the calling thread.
+ * property {@code fluxion.parallel=false} to keep every kernel on the calling thread. Inside a
+ * chunk of a {@link RowPool} split (a program already split over the cores by rows) kernels stay
+ * on their thread.
  */
 final class Parallel {
     private Parallel() {}
@@ -21,7 +23,7 @@ final class Parallel {
 
     /** Runs work over rows [0, m), split in parallel chunks when {@code cost} reaches the threshold. */
     static void rows(int m, long cost, MatMul.RowRange work) {
-        int parts = ENABLED && cost >= THRESHOLD && m >= 16
+        int parts = ENABLED && cost >= THRESHOLD && m >= 16 && !RowPool.inChunk()
                 ? (int) Math.min(Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, Runtime.getRuntime().availableProcessors()), cost / (THRESHOLD / 2))
                 : 1;
         if (parts <= 1) {
