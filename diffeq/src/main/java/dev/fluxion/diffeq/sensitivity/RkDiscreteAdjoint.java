@@ -209,6 +209,15 @@ final class RkDiscreteAdjoint extends SolveAsOp {
         }
     }
 
+    /**
+     * Per thread, one idle VJP runner per compiled f (weakly keyed: the runner does not reach f), taken
+     * by a backward sweep and put back when it ends, so repeated gradients reuse its workspace instead
+     * of allocating every buffer of the VJP program again; a sweep nested in another finds none and
+     * makes its own. The runner is bound to each sweep's p.
+     */
+    private static final ThreadLocal<Map<CompiledFunction, CompiledFunction.MultiRunner>> RUNNERS =
+            ThreadLocal.withInitial(java.util.WeakHashMap::new);
+
     /** One backward sweep: cotangents of the stages, states and parameters, step by step in reverse. */
     private static final class Backward {
         private final SolveSpec spec;
@@ -216,6 +225,7 @@ final class RkDiscreteAdjoint extends SolveAsOp {
         private final ExplicitRkTableau tab;
         private final RkInterpolant interp;
         private final CompiledFunction.MultiRunner runner;
+        private final CompiledFunction cf;
         private final double[] time = new double[1];
         private final double[][] args = {null, null, time, null};
         private final VjpEvaluator vjp;
@@ -247,8 +257,11 @@ final class RkDiscreteAdjoint extends SolveAsOp {
             // drops what only the value needs; the evaluator (value and VJP, or a tape per call)
             // when that program cannot be traced
             CompiledFunction cf = spec.compiled();
-            CompiledFunction.MultiRunner vr = cf == null ? null
-                    : cf.vjpOnlyRunner(new boolean[] {true, np > 0, false}, Tensor.zeros(spec.u0().shape()), spec.p(), Tensor.scalar(0.0));
+            this.cf = cf;
+            CompiledFunction.MultiRunner vr = cf == null ? null : RUNNERS.get().remove(cf);
+            if (vr == null && cf != null) {
+                vr = cf.vjpOnlyRunner(new boolean[] {true, np > 0, false}, Tensor.zeros(spec.u0().shape()), spec.p(), Tensor.scalar(0.0));
+            }
             this.runner = vr == null ? null : vr.bind(1, spec.p().unsafeData());
             this.vjp = runner != null ? null : new VjpEvaluator(spec.term()::evaluate, cf, spec.p(), spec.u0().shape(), true, np > 0);
             this.deps = new int[s][];
@@ -356,6 +369,8 @@ final class RkDiscreteAdjoint extends SolveAsOp {
                 vjpAt(x0, spec.t0(), fbar);
                 addTo(ubar, gu);
             }
+            // the runner's buffers (a batch's activations: megabytes at B = 1024) serve this thread's next gradient
+            if (runner != null) RUNNERS.get().put(cf, runner);
             return new double[][] {ubar, pbar.clone()};
         }
 

@@ -1,6 +1,9 @@
 package dev.fluxion.examples.bench;
 
 import dev.fluxion.autodiff.AD;
+import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.autodiff.Jit;
+import dev.fluxion.autodiff.MultiTensorFunction;
 import dev.fluxion.autodiff.TensorFunction;
 import dev.fluxion.diffeq.SolveOptions;
 import dev.fluxion.diffeq.ode.Tsit5;
@@ -9,6 +12,8 @@ import dev.fluxion.nn.Chain;
 import dev.fluxion.nn.Dense;
 import dev.fluxion.nn.Flat;
 import dev.fluxion.nn.NeuralODE;
+import dev.fluxion.tensor.MathFunctions;
+import dev.fluxion.tensor.RowPool;
 import dev.fluxion.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -39,6 +44,22 @@ public final class BatchedNeuralOde {
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         if (methods.contains("kernels")) {
             for (int b : bs) kernels(b);
+            return;
+        }
+        if (methods.contains("rhs")) {
+            System.out.printf("load before: %s%n", Load.now());
+            System.out.println("| B | program | threads | µs/call (median of rounds) | GFLOP/s | hand loop µs/call | hand loop GFLOP/s |");
+            System.out.println("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+            for (int b : bs) Rhs.table(b, reps);
+            System.out.printf("load after: %s%n", Load.now());
+            return;
+        }
+        if (methods.contains("split")) {
+            System.out.printf("load before: %s%n", Load.now());
+            System.out.println("| B | threads | wall ms/gradient (median of rounds) | caller CPU ms/gradient | worker CPU ms/gradient | worker share |");
+            System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
+            for (int b : bs) SplitAB.table(b, reps);
+            System.out.printf("load after: %s%n", Load.now());
             return;
         }
         System.out.printf("load before: %s%n", Load.now());
@@ -163,6 +184,22 @@ public final class BatchedNeuralOde {
             return best;
         }
 
+        /** As {@link #handLoop} with the library's scalar tanh (MathFunctions.tanh, ~10× Math.tanh's speed, the same function the programs run). */
+        static void handLoopTanh(double[] x, double[] w1, double[] b1, double[] w2, double[] b2, double[] h, double[] y, int b) {
+            for (int r = 0; r < b; r++) {
+                double x0 = x[2 * r], x1 = x[2 * r + 1];
+                int hr = r * WIDTH;
+                for (int j = 0; j < WIDTH; j++) h[hr + j] = MathFunctions.tanh(w1[2 * j] * x0 + w1[2 * j + 1] * x1 + b1[j]);
+                double s0 = b2[0], s1 = b2[1];
+                for (int j = 0; j < WIDTH; j++) {
+                    s0 += w2[j] * h[hr + j];
+                    s1 += w2[WIDTH + j] * h[hr + j];
+                }
+                y[2 * r] = s0;
+                y[2 * r + 1] = s1;
+            }
+        }
+
         /** The right-hand side written by hand: h = tanh(x W1ᵀ + b1), y = h W2ᵀ + b2, row by row. */
         static void handLoop(double[] x, double[] w1, double[] b1, double[] w2, double[] b2, double[] h, double[] y, int b) {
             for (int r = 0; r < b; r++) {
@@ -177,6 +214,147 @@ public final class BatchedNeuralOde {
                 y[2 * r] = s0;
                 y[2 * r + 1] = s1;
             }
+        }
+    }
+
+    /**
+     * The batched right-hand side alone, as a solver runs it: f's compiled forward program and its
+     * compiled VJP (without the value, as the discrete adjoint runs it once per stage), each on one
+     * thread and split by rows over two ({@link RowPool}), against plain hand-written loops over the
+     * rows that compute the same (with the library's scalar tanh). Flops: forward 2·B·(2·64 + 64·2)
+     * + B·(64 + 2) (products and bias adds); VJP 2·B·5·(64·2) + B·(64 + 3·64 + 64 + 2) (the first
+     * layer again, four products for dh, dx, dW1, dW2, bias, tanh's pullback and the bias sums).
+     * Median over rounds of the mean µs per call; the split and whole programs alternate round by round.
+     */
+    static final class Rhs {
+        static void table(int b, int rounds) {
+            Case c = new Case(b, "ReverseTape");
+            Tensor p = c.theta;
+            MultiTensorFunction f = a -> c.model.apply(a[0], c.flat.unflatten(a[1]));
+            int[] threads = {1, 2};
+            CompiledFunction.Runner[] fw = new CompiledFunction.Runner[2];
+            CompiledFunction.MultiRunner[] vj = new CompiledFunction.MultiRunner[2];
+            int old = RowPool.threads();
+            for (int i = 0; i < 2; i++) {
+                RowPool.setThreads(threads[i]);
+                CompiledFunction cf = Jit.compile(f, c.u0, p, Tensor.scalar(0.0));
+                fw[i] = cf.runner().bind(1, p.toDoubleArray());
+                vj[i] = cf.vjpOnlyRunner(new boolean[] {true, true, false}, c.u0, p, Tensor.scalar(0.0)).bind(1, p.toDoubleArray());
+            }
+            RowPool.setThreads(old);
+            double[] x = c.u0.toDoubleArray(), y = new double[2 * b], g = new SplittableRandom(3).doubles(2L * b, -1, 1).toArray();
+            double[][] fargs = {x, null, {0.0}}, vargs = {x, null, {0.0}, g};
+            double fFlops = 2.0 * b * (2 * WIDTH + WIDTH * 2) + b * (WIDTH + 2.0);
+            double vFlops = 2.0 * b * 5 * (WIDTH * 2) + b * (WIDTH + 3.0 * WIDTH + WIDTH + 2);
+            List<Tensor> ps = c.flat.unflatten(p);
+            double[] w1 = ps.get(0).toDoubleArray(), b1 = ps.get(1).toDoubleArray(), w2 = ps.get(2).toDoubleArray(), b2 = ps.get(3).toDoubleArray();
+            double[] h = new double[b * WIDTH], dx = new double[2 * b], dp = new double[p.size()];
+            Runnable[] cases = {
+                () -> fw[0].runInto(fargs, y, 0), () -> fw[1].runInto(fargs, y, 0),
+                () -> vj[0].run(vargs), () -> vj[1].run(vargs),
+                () -> Case.handLoopTanh(x, w1, b1, w2, b2, h, y, b),
+                () -> handVjp(x, g, w1, b1, w2, dx, dp, b),
+            };
+            double[][] t = new double[cases.length][rounds];
+            int n = Math.max(20, 2_000_000 / (b * 64));
+            for (Runnable r : cases) for (int i = 0; i < 20 * n; i++) r.run();
+            for (int round = 0; round < rounds; round++) {
+                for (int k = 0; k < cases.length; k++) {
+                    long s0 = System.nanoTime();
+                    for (int i = 0; i < n; i++) cases[k].run();
+                    t[k][round] = (System.nanoTime() - s0) / 1e3 / n;
+                }
+            }
+            double[] med = new double[cases.length];
+            for (int k = 0; k < cases.length; k++) {
+                double[] v = t[k].clone();
+                Arrays.sort(v);
+                med[k] = v[v.length / 2];
+            }
+            String[] names = {"f", "f", "VJP", "VJP"};
+            for (int k = 0; k < 4; k++) {
+                double fl = k < 2 ? fFlops : vFlops, hand = k < 2 ? med[4] : med[5];
+                System.out.printf("| %d | %s | %d | %.1f | %.2f | %.1f | %.2f |%n", b, names[k], threads[k % 2], med[k], fl / med[k] / 1e3, hand, fl / hand / 1e3);
+            }
+        }
+
+        /** f's VJP written by hand, row by row: dx = J_xᵀ g, dp = Σ_rows J_pᵀ g (W1, b1, W2, b2 in Flat's order). */
+        static void handVjp(double[] x, double[] g, double[] w1, double[] b1, double[] w2, double[] dx, double[] dp, int b) {
+            Arrays.fill(dp, 0.0);
+            double[] dz = new double[WIDTH];
+            int oB1 = 2 * WIDTH, oW2 = 3 * WIDTH, oB2 = 5 * WIDTH;
+            for (int r = 0; r < b; r++) {
+                double x0 = x[2 * r], x1 = x[2 * r + 1], g0 = g[2 * r], g1 = g[2 * r + 1];
+                double d0 = 0, d1 = 0;
+                for (int j = 0; j < WIDTH; j++) {
+                    double hj = MathFunctions.tanh(w1[2 * j] * x0 + w1[2 * j + 1] * x1 + b1[j]);
+                    dp[oW2 + j] += g0 * hj;
+                    dp[oW2 + WIDTH + j] += g1 * hj;
+                    double z = (g0 * w2[j] + g1 * w2[WIDTH + j]) * (1 - hj * hj);
+                    dz[j] = z;
+                    d0 += z * w1[2 * j];
+                    d1 += z * w1[2 * j + 1];
+                }
+                for (int j = 0; j < WIDTH; j++) {
+                    dp[2 * j] += dz[j] * x0;
+                    dp[2 * j + 1] += dz[j] * x1;
+                    dp[oB1 + j] += dz[j];
+                }
+                dp[oB2] += g0;
+                dp[oB2 + 1] += g1;
+                dx[2 * r] = d0;
+                dx[2 * r + 1] = d1;
+            }
+        }
+    }
+
+    /**
+     * The tape's gradient with f's programs whole (one thread) and split by rows over two, two
+     * cases in one JVM alternating round by round: wall time per gradient, and CPU time of the
+     * calling thread and of the row workers (fluxion-rows-*), per gradient.
+     */
+    static final class SplitAB {
+        static void table(int b, int rounds) {
+            int old = RowPool.threads();
+            Case[] cs = new Case[2];
+            for (int i = 0; i < 2; i++) {
+                RowPool.setThreads(i + 1);
+                cs[i] = new Case(b, "ReverseTape");
+                cs[i].gradient();   // compiles f and its VJP under this setting
+            }
+            RowPool.setThreads(old);
+            java.lang.management.ThreadMXBean tm = java.lang.management.ManagementFactory.getThreadMXBean();
+            int n = Math.max(3, 200_000 / (b * 64));
+            long warmEnd = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < warmEnd) for (Case c : cs) c.gradient();
+            double[][] wall = new double[2][rounds], own = new double[2][rounds], work = new double[2][rounds];
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < 2; i++) {
+                    long w0 = workersCpu(tm), c0 = tm.getCurrentThreadCpuTime(), s0 = System.nanoTime();
+                    for (int k = 0; k < n; k++) cs[i].gradient();
+                    wall[i][round] = (System.nanoTime() - s0) / 1e6 / n;
+                    own[i][round] = (tm.getCurrentThreadCpuTime() - c0) / 1e6 / n;
+                    work[i][round] = (workersCpu(tm) - w0) / 1e6 / n;
+                }
+            }
+            for (int i = 0; i < 2; i++) {
+                double w = median(wall[i]), o = median(own[i]), k = median(work[i]);
+                System.out.printf("| %d | %d | %.2f | %.2f | %.2f | %.0f %% |%n", b, i + 1, w, o, k, 100 * k / (o + k));
+            }
+        }
+
+        static double median(double[] v) {
+            double[] s = v.clone();
+            Arrays.sort(s);
+            return s[s.length / 2];
+        }
+
+        static long workersCpu(java.lang.management.ThreadMXBean tm) {
+            long sum = 0;
+            for (java.lang.management.ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
+                if (ti != null && ti.getThreadName().startsWith("fluxion-rows-")) sum += Math.max(0, tm.getThreadCpuTime(ti.getThreadId()));
+            }
+            return sum;
         }
     }
 
