@@ -47,9 +47,10 @@ final class RowSplit {
     /**
      * Work units (multiply-adds, or elements for other ops) each chunk must get: below this the
      * handoff (a few µs) would cost more than a second core saves. A batched neural ODE's VJP at
-     * B = 16 has about 12k, at B = 256 about 200k.
+     * B = 16 has about 12k, at B = 256 about 200k. {@code -Dfluxion.threads.minChunkWork=N} changes it
+     * (the handoff's cost is the machine's: a quiet one repays smaller chunks than a loaded one).
      */
-    static final long MIN_CHUNK_WORK = 1L << 14;
+    static final long MIN_CHUNK_WORK = Long.getLong("fluxion.threads.minChunkWork", 1L << 14);
 
     final int rows, chunks;
     final int[] rowStart;
