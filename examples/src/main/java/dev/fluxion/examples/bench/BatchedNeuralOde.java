@@ -128,11 +128,12 @@ public final class BatchedNeuralOde {
 
         /**
          * Median, p10 and p90 of ms per gradient after about two seconds of warm-up, and the process's
-         * CPU time per gradient over the timed ones (every thread: the caller and the kernels' pool;
+         * CPU time per gradient over the timed ones (every thread: the caller, the kernels' pool and the row workers;
          * JIT and GC threads too, quiet after warm-up). CPU time is what a loaded machine distorts
-         * least: wall time there is mostly waiting for a core. With -Dfluxion.parallel=false every
-         * kernel runs on the calling thread, whose CPU time (the last figure, to the nanosecond) is then
-         * the whole gradient's work: the figure to compare builds by on a busy machine.
+         * least: wall time there is mostly waiting for a core. With -Dfluxion.parallel=false and
+         * -Dfluxion.threads=1 (no kernel split, no row split of f's programs) everything runs on the
+         * calling thread, whose CPU time (the last figure, to the nanosecond) is then the whole
+         * gradient's work: the figure to compare builds by on a busy machine.
          */
         double[] time(int reps) {
             long warmEnd = System.nanoTime() + 2_000_000_000L;
