@@ -46,4 +46,14 @@ final class LaneRunner implements FlatRhs {
         runner.copyOutput(1, y, out);
         return y;
     }
+
+    /** As {@link #eval}, written into dst from offset (value, then the K lanes): no result array. */
+    @Override public void evalInto(double[] x, double t, double[] dst, int offset) {
+        args[0] = x;
+        time[0] = t;
+        args[3] = x;
+        runner.run(args, offsets);
+        runner.copyOutput(0, dst, offset);
+        runner.copyOutput(1, dst, offset + out);
+    }
 }
