@@ -22,6 +22,10 @@ final class FlatLaneSdeOps extends SdeOps<double[]> {
 
     @Override double[] diffusion(double[] x, double t) { return g.eval(x, t); }
 
+    @Override boolean diffusesInto() { return true; }
+
+    @Override void diffusionInto(double[] x, double t, double[] out) { g.evalInto(x, t, out, 0); }
+
     @Override double[] scale(double[] x, double[] w) {
         double[] out = new double[x.length];
         for (int l = 0, o = 0; l <= lanes; l++, o += n) {

@@ -13,13 +13,25 @@ final class FlatSdeOps extends SdeOps<double[]> {
 
     FlatSdeOps(FlatStateOps drift, CompiledFunction cg, Tensor p, Shape shape, NoiseKind noise, int m, BrownianTree path) {
         super(drift, noise, shape.size(), m, path);
-        this.runner = cg.runner().bind(1, p.unsafeData());
+        // a small p by reference at each call, a large one bound once (FlatStateOps.of says why)
+        this.runner = cg.runner();
+        if (p.size() <= FlatStateOps.BY_REFERENCE_MAX) args[1] = p.unsafeData();
+        else runner.bind(1, p.unsafeData());
     }
 
     @Override double[] diffusion(double[] u, double t) {
         args[0] = u;
         time[0] = t;
         return runner.run(args);
+    }
+
+    @Override boolean diffusesInto() { return true; }
+
+    /** g straight into out: the generated code's direct entry, no result array. */
+    @Override void diffusionInto(double[] u, double t, double[] out) {
+        args[0] = u;
+        time[0] = t;
+        runner.runInto(args, out, 0);
     }
 
     @Override double[] scale(double[] x, double[] w) {

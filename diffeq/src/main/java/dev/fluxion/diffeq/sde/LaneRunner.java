@@ -2,6 +2,7 @@ package dev.fluxion.diffeq.sde;
 
 import dev.fluxion.autodiff.CompiledFunction;
 import dev.fluxion.diffeq.FlatRhs;
+import dev.fluxion.diffeq.FlatStateOps;
 import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.Tensor;
 
@@ -13,17 +14,20 @@ import dev.fluxion.tensor.Tensor;
 final class LaneRunner implements FlatRhs {
     private final int n, out, lanes;
     private final CompiledFunction.MultiRunner runner;
-    private final double[][] args;
-    private final int[] offsets;
     private final double[] time = new double[1];
+    // the lanes' input (a copy of x after u) and the two outputs: the program runs by its
+    // allocation-free entry (the entry with offsets stages the lanes and returns fresh outputs)
+    private final double[][] intoArgs, intoOuts;
 
-    private LaneRunner(CompiledFunction.MultiRunner runner, int n, int out, int lanes, boolean pLanes) {
+    private LaneRunner(CompiledFunction.MultiRunner runner, int n, int out, int lanes, boolean pLanes, double[] pByRef, double[] pLanesByRef) {
         this.runner = runner;
         this.n = n;
         this.out = out;
         this.lanes = lanes;
-        this.args = pLanes ? new double[][] {null, null, time, null, null} : new double[][] {null, null, time, null};
-        this.offsets = pLanes ? new int[] {0, 0, 0, n, 0} : new int[] {0, 0, 0, n};
+        this.intoArgs = pLanes ? new double[][] {null, null, time, new double[lanes * n], null} : new double[][] {null, null, time, new double[lanes * n]};
+        this.intoOuts = new double[][] {new double[out], new double[out * lanes]};
+        intoArgs[1] = pByRef;
+        if (pLanes) intoArgs[4] = pLanesByRef;
     }
 
     /** The lane runner of cf, or null when its JVP program cannot be made. */
@@ -31,19 +35,37 @@ final class LaneRunner implements FlatRhs {
         boolean[] mask = {true, pLanes != null, false};
         CompiledFunction.MultiRunner r = cf.jvpRunner(lanes, mask, Tensor.zeros(uShape), p, Tensor.scalar(0.0));
         if (r == null) return null;
-        r.bind(1, p.unsafeData());
-        if (pLanes != null) r.bind(4, pLanes);
-        return new LaneRunner(r, uShape.size(), cf.outputShape().size(), lanes, pLanes != null);
+        // a small p and its lanes by reference at each call (a bound argument costs the direct
+        // entry a copy of every reference per call, FlatStateOps.of); a network's weights bound once
+        boolean byRef = p.size() <= FlatStateOps.BY_REFERENCE_MAX;
+        if (!byRef) {
+            r.bind(1, p.unsafeData());
+            if (pLanes != null) r.bind(4, pLanes);
+        }
+        return new LaneRunner(r, uShape.size(), cf.outputShape().size(), lanes, pLanes != null,
+                byRef ? p.unsafeData() : null, byRef ? pLanes : null);
     }
 
     @Override public double[] eval(double[] x, double t) {
         double[] y = new double[out * (1 + lanes)];
-        args[0] = x;
-        time[0] = t;
-        args[3] = x;
-        runner.run(args, offsets);
-        runner.copyOutput(0, y, 0);
-        runner.copyOutput(1, y, out);
+        evalInto(x, t, y, 0);
         return y;
+    }
+
+    /**
+     * [y, lanes] written into dst from offset: the program's allocation-free entry on this runner's
+     * own input and output arrays (the entry with offsets would stage the lanes and return fresh
+     * outputs at every call).
+     */
+    @Override public void evalInto(double[] x, double t, double[] dst, int offset) {
+        double[][] a = intoArgs;
+        a[0] = x;   // read from 0: u
+        time[0] = t;
+        double[] lanesIn = a[3];
+        System.arraycopy(x, n, lanesIn, 0, lanesIn.length);
+        double[][] o = intoOuts;
+        runner.runInto(a, o);
+        System.arraycopy(o[0], 0, dst, offset, out);
+        System.arraycopy(o[1], 0, dst, offset + out, out * lanes);
     }
 }

@@ -43,28 +43,54 @@ final class SdeDualOp extends Op {
         Shape us = in[0].shape();
         n = us.size();
         int np = in[1].size(), total = n + np;
-        int width = chunk > 0 ? chunk : Math.min(Math.max(total, 1), 64);
         jacobian = new double[total][];
+        // lanes only for the inputs that carry derivatives (a gradient with respect to p alone
+        // needs no lanes for u0: 4 lanes instead of 6 for the LV gradient); all when neither does
+        boolean laneU = !spec.u0.isPrimal(), laneP = !spec.p.isPrimal();
+        if (!laneU && !laneP) laneU = laneP = true;
+        int[] cols = columns(laneU ? 0 : n, laneP ? total : n);
+        double[] flat = columnsInto(in, cols, true);
+        return Tensor.unsafeWrap(us.prepend(ts.length), flat);
+    }
+
+    private static int[] columns(int from, int to) {
+        int[] c = new int[Math.max(0, to - from)];
+        for (int i = 0; i < c.length; i++) c[i] = from + i;
+        return c;
+    }
+
+    /**
+     * Runs the lane solves for the Jacobian columns cols (inputs: u0's components, then p's), in
+     * chunks; stores the columns, and with first the saved times, return code, stats and primal
+     * series, which it returns (null otherwise).
+     */
+    private double[] columnsInto(Tensor[] in, int[] cols, boolean first) {
+        int np = in[1].size(), total = cols.length;
+        int width = chunk > 0 ? chunk : Math.min(Math.max(total, 1), 64);
         double[] flat = null;
         for (int start = 0; start < total || start == 0; start += width) {
             int k = Math.max(1, Math.min(width, total - start));
             double[] seedU = new double[k * n], seedP = new double[k * np];
+            boolean anyP = false;
             for (int l = 0; l < k && start + l < total; l++) {
-                int j = start + l;
+                int j = cols[start + l];
                 if (j < n) seedU[l * n + j] = 1.0;
-                else seedP[l * np + (j - n)] = 1.0;
+                else {
+                    seedP[l * np + (j - n)] = 1.0;
+                    anyP = true;
+                }
             }
-            LanePass r = lanes(in[0], in[1], k, seedU, np == 0 ? null : seedP);
-            if (flat == null) {
+            LanePass r = lanes(in[0], in[1], k, seedU, np == 0 || !anyP ? null : seedP);
+            if (first && flat == null) {
                 ts = r.ts;
                 retcode = r.rc;
                 stats = r.stats;
                 flat = r.primal;
             }
-            for (int l = 0; l < k && start + l < total; l++) jacobian[start + l] = r.tangents[l];
+            for (int l = 0; l < k && start + l < total; l++) jacobian[cols[start + l]] = r.tangents[l];
             if (total == 0) break;
         }
-        return Tensor.unsafeWrap(us.prepend(ts.length), flat);
+        return flat;
     }
 
     /** One pass's outcome: saved times, the primal series [nt·n] and K tangent series. */
@@ -122,9 +148,13 @@ final class SdeDualOp extends Op {
         }
         double[] c = ct.unsafeData();
         int np = in[1].size();
+        // columns the forward did not lane (an input it saw without derivatives): solve for them now
+        if (needs[0] && jacobian[0] == null && n > 0) columnsInto(in, columns(0, n), false);
+        if (needs[1] && np > 0 && jacobian[n] == null) columnsInto(in, columns(n, n + np), false);
         double[] gu = new double[n], gp = new double[np];
         for (int j = 0; j < n + np; j++) {
             double[] col = jacobian[j];
+            if (col == null) continue;   // an input that needs no gradient
             double acc = 0.0;
             for (int q = 0; q < col.length; q++) acc += col[q] * c[q];
             if (j < n) gu[j] = acc;

@@ -43,6 +43,23 @@ public abstract class SdeOps<S> {
 
     abstract S diffusion(S u, double t);
 
+    /**
+     * True when the plan's states are flat arrays and g can write into a caller's buffer
+     * ({@link #gInto}): the flat SRI step then runs without allocating per stage.
+     */
+    boolean diffusesInto() { return false; }
+
+    /** g(u, p, t) written into out (its full length: every lane), counted as {@link #g} is; flat plans only. */
+    final void gInto(double[] u, double t, double[] out) {
+        diffusionEvaluations++;
+        diffusionInto(u, t, out);
+    }
+
+    /** See {@link #gInto}; out is not u. */
+    void diffusionInto(double[] u, double t, double[] out) {
+        throw new UnsupportedOperationException("this SDE plan does not write g into a buffer");
+    }
+
     /** x ⊙ w, componentwise (w has n entries; the plan may keep w only while the call runs). */
     abstract S scale(S x, double[] w);
 

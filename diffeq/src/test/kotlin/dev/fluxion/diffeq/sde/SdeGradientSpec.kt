@@ -69,6 +69,21 @@ class SdeGradientSpec : FunSpec({
         }
     }
 
+    test("ForwardDuals lanes only the inputs that carry derivatives: u0 alone, p alone and both give ReverseTape's gradients") {
+        val o = SolveOptions.defaults().saveat(0.1).seed(8)
+        val x0 = prob.u0()
+        val loss = { q: Tensor, x: Tensor, s: dev.fluxion.diffeq.SensitivityAlgorithm ->
+            prob.remake(q).withU0(x).solve(SOSRI(), o.sensealg(s)).u().minus(1.0).square().sum() }
+        val both = AD.gradients({ xs -> loss(xs[0], xs[1], ForwardDuals()) }, p, x0)
+        val tape = AD.gradients({ xs -> loss(xs[0], xs[1], ReverseTape()) }, p, x0)
+        val onlyP = AD.gradient({ q -> loss(q, x0, ForwardDuals()) }, p).toDoubleArray()
+        val onlyU = AD.gradient({ x -> loss(p, x, ForwardDuals()) }, x0).toDoubleArray()
+        rel(both[0].toDoubleArray(), tape[0].toDoubleArray()) shouldBeLessThan 1e-10
+        rel(both[1].toDoubleArray(), tape[1].toDoubleArray()) shouldBeLessThan 1e-10
+        rel(onlyP, tape[0].toDoubleArray()) shouldBeLessThan 1e-10
+        rel(onlyU, tape[1].toDoubleArray()) shouldBeLessThan 1e-10
+    }
+
     test("the default sensitivity of an SDE solve is ForwardDuals for few inputs, and a gradient is reproducible from the seed on another thread") {
         val o = SolveOptions.defaults().dt(0.01).adaptive(false).seed(3)
         val g1 = AD.gradient({ q -> prob.remake(q).solve(EM(), o).last().sum() }, p).toDoubleArray()
