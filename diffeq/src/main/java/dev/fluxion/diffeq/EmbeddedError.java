@@ -16,8 +16,14 @@ public final class EmbeddedError {
 
     /** @param w the error weights per stage (btilde for explicit Runge–Kutta, e for Rosenbrock); zeros are skipped */
     public EmbeddedError(double[] w) {
-        this.deps = LinearCombination.liveTerms(w);
-        this.weights = LinearCombination.liveValues(w);
+        this(LinearCombination.liveTerms(w), LinearCombination.liveValues(w));
+    }
+
+    /** From the weights' nonzero entries already found: their stage indices and values (read, never changed; may be shared). */
+    public EmbeddedError(int[] deps, double[] weights) {
+        if (deps.length != weights.length) throw new IllegalArgumentException("EmbeddedError: " + deps.length + " indices for " + weights.length + " weights");
+        this.deps = deps;
+        this.weights = weights;
         this.stages = new double[deps.length][];
     }
 
@@ -33,8 +39,7 @@ public final class EmbeddedError {
     /** As {@link #of} on flat states (the flat plan's typed hot path: no calls through StateOps), n = normLength. */
     public double ofFlat(int n, ErrorNorm norm, double h, double[][] k, double[] u, double[] unew) {
         if (n == 0) return 0.0;
-        for (int m = 0; m < deps.length; m++) stages[m] = k[deps[m]];
         if (acc.length < n && n > LinearCombination.SMALL) acc = new double[n];
-        return norm.ofSum(h, weights, stages, deps.length, u, unew, n, acc);
+        return norm.ofTerms(h, weights, deps, k, deps.length, u, unew, n, acc);
     }
 }

@@ -43,13 +43,21 @@ public final class ErrorNorm {
      * each a pass the JIT vectorises, then takes the scaled squares in the same order of i.
      */
     public double ofSum(double h, double[] c, double[][] k, int terms, double[] u, double[] unew, int n, double[] scratch) {
+        return ofTerms(h, c, null, k, terms, u, unew, n, scratch);
+    }
+
+    /**
+     * {@link #ofSum} over the stages k[deps[m]] (deps null: k[m]), so a stepper's error estimate
+     * reads its stage array as it is, with no array of the terms gathered per step.
+     */
+    public double ofTerms(double h, double[] c, int[] deps, double[][] k, int terms, double[] u, double[] unew, int n, double[] scratch) {
         if (n == 0) return 0.0;
         double sum = 0.0;
         if (n == 2) {   // the commonest small state (LV, oscillators): both sums in registers, one pass over the terms
             double e0 = 0.0, e1 = 0.0;
             for (int m = 0; m < terms; m++) {
                 double cm = c[m];
-                double[] x = k[m];
+                double[] x = k[deps == null ? m : deps[m]];
                 e0 += cm * x[0];
                 e1 += cm * x[1];
             }
@@ -60,7 +68,7 @@ public final class ErrorNorm {
         } else if (n <= LinearCombination.SMALL) {
             for (int i = 0; i < n; i++) {
                 double e = 0.0;
-                for (int m = 0; m < terms; m++) e += c[m] * k[m][i];
+                for (int m = 0; m < terms; m++) e += c[m] * k[deps == null ? m : deps[m]][i];
                 double r = h * e / scale(i, u[i], unew[i]);
                 sum += r * r;
             }
@@ -68,7 +76,7 @@ public final class ErrorNorm {
             java.util.Arrays.fill(scratch, 0, n, 0.0);
             for (int m = 0; m < terms; m++) {
                 double cm = c[m];
-                double[] x = k[m];
+                double[] x = k[deps == null ? m : deps[m]];
                 for (int i = 0; i < n; i++) scratch[i] += cm * x[i];
             }
             for (int i = 0; i < n; i++) {

@@ -14,4 +14,10 @@ public interface FlatRhs {
         double[] r = eval(x, t);
         System.arraycopy(r, 0, out, offset, r.length);
     }
+
+    /**
+     * Whether {@link #evalInto} writes f straight into out at offset 0 (no fresh result copied in), so a
+     * stepper gains by reusing its stage arrays (ExplicitRkStepper); false by default.
+     */
+    default boolean writesInto() { return false; }
 }

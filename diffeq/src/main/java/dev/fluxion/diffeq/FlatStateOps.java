@@ -103,11 +103,16 @@ public final class FlatStateOps implements StateOps<double[]> {
         // per call (Program.Workspace#directArgs; 11 % of the LV solve's JFR samples). A large p
         // (a network's weights, run by the interpreter or with staged inputs, which copy unbound
         // arguments in at each run) is bound once instead.
-        CompiledFunction.Runner runner = f.runner();
+        CompiledFunction.Runner runner;
         double[] time = new double[1];
         double[][] args = {null, null, time};
-        if (p.size() <= BY_REFERENCE_MAX) args[1] = p.unsafeData();
-        else runner.bind(1, p.unsafeData());
+        if (p.size() <= BY_REFERENCE_MAX) {
+            args[1] = p.unsafeData();
+            runner = sharedRunner(f);
+        } else {
+            runner = f.runner();
+            runner.bind(1, p.unsafeData());
+        }
         // the program reads its arguments only while it runs, so stage inputs may share one array
         FlatStateOps ops = new FlatStateOps((x, t) -> {
             args[0] = x;
@@ -119,6 +124,26 @@ public final class FlatStateOps implements StateOps<double[]> {
         ops.runTime = time;
         ops.runSize = shape.size();
         return ops;
+    }
+
+    /** This thread's last compiled f and its runner (see {@link #sharedRunner}). */
+    private static final ThreadLocal<Object[]> LAST_RUNNER = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /**
+     * A runner of f for a solve that passes every argument at each call (nothing bound): the one the
+     * previous such solve of f on this thread used, else a new one. A runner's workspace holds only
+     * scratch between calls, and each call is complete in itself, so solves one after another (or
+     * nested: a call never runs inside another's) can share it; building a workspace per solve was
+     * a quarter of a small solve's fixed cost (JFR, 2026-12-02). One entry per thread, so a
+     * thread keeps at most one program's workspace alive.
+     */
+    private static CompiledFunction.Runner sharedRunner(CompiledFunction f) {
+        Object[] last = LAST_RUNNER.get();
+        if (last[0] == f) return (CompiledFunction.Runner) last[1];
+        CompiledFunction.Runner r = f.runner();
+        last[0] = f;
+        last[1] = r;
+        return r;
     }
 
     @Override public double[] eval(double[] u, double t) {
@@ -137,6 +162,26 @@ public final class FlatStateOps implements StateOps<double[]> {
         }
         return rhs.eval(u, t);
     }
+
+    /**
+     * {@link #eval} written into out (an array of the state's length that is not u: a stage array
+     * the stepper reuses), by the same runner, so the same numbers; counted alike. Returns out.
+     */
+    public double[] eval(double[] u, double t, double[] out) {
+        evaluations++;
+        CompiledFunction.Runner r = runner;
+        if (r != null) {
+            runArgs[0] = u;
+            runTime[0] = t;
+            r.runInto(runArgs, out, 0);
+            return out;
+        }
+        rhs.evalInto(u, t, out, 0);
+        return out;
+    }
+
+    /** Whether {@link #eval(double[], double, double[])} writes into its out with no copy: a compiled f, or a right-hand side that {@link FlatRhs#writesInto}. */
+    public boolean evaluatesInPlace() { return runner != null || rhs.writesInto(); }
 
     @Override public double[] combine(double[] c, double[][] xs) {
         double[] out = new double[xs[0].length];
@@ -176,19 +221,32 @@ public final class FlatStateOps implements StateOps<double[]> {
      */
     static void sum(double[] u, double h, double[] a, int[] deps, double[][] k, double[] out, int n) {
         int terms = deps.length;
-        if (n == 2 || n == 3) {
-            double s0 = u[0], s1 = u[1], s2 = n == 3 ? u[2] : 0.0;
+        if (n == 2) {   // the commonest small state (LV, oscillators): its own loop, no test of n per term
+            double s0 = u[0], s1 = u[1];
             for (int m = 0; m < terms; m++) {
                 double c = h * a[m];
                 if (c == 0.0) continue;
                 double[] x = k[deps[m]];
                 s0 += c * x[0];
                 s1 += c * x[1];
-                if (n == 3) s2 += c * x[2];
             }
             out[0] = s0;
             out[1] = s1;
-            if (n == 3) out[2] = s2;
+            return;
+        }
+        if (n == 3) {
+            double s0 = u[0], s1 = u[1], s2 = u[2];
+            for (int m = 0; m < terms; m++) {
+                double c = h * a[m];
+                if (c == 0.0) continue;
+                double[] x = k[deps[m]];
+                s0 += c * x[0];
+                s1 += c * x[1];
+                s2 += c * x[2];
+            }
+            out[0] = s0;
+            out[1] = s1;
+            out[2] = s2;
             return;
         }
         double[] src = u;

@@ -36,6 +36,8 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
     private final boolean dense;
     private final List<Step<S, C>> denseSteps;
     private final double[] stops;
+    /** 100 ulp of each stop: a step ending closer than that lands on it (taken once, not per attempt). */
+    private final double[] landingSlack;
     private final Callback[] callbacks;
     private final S u0;
 
@@ -76,6 +78,11 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         this.callbacks = o.callbacks();
         for (int i = 0; i < callbacks.length; i++) callbacks[i] = callbacks[i].forSolve();
         this.stops = stops(callbackStops(o.tstops(), callbacks, t0, t1), t0, t1, dir);
+        this.landingSlack = new double[stops.length];
+        for (int i = 0; i < stops.length; i++) landingSlack[i] = 100 * Math.ulp(stops[i]);
+        // nothing but this loop reads a step after the next attempt (no dense output, no callback
+        // that could interpolate, truncate or keep one): the stepper may reuse its scratch
+        stepper.reuseStepScratch(!dense && callbacks.length == 0);
         this.u0 = u0;
         this.t = t0;
         this.u = u0;
@@ -125,7 +132,7 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         double target = stops[si];
         landing = false;
         hBeforeLanding = Double.NaN;
-        if (dir * (t + h - target) >= 0 || Math.abs(target - (t + h)) <= 100 * Math.ulp(target)) {
+        if (dir * (t + h - target) >= 0 || Math.abs(target - (t + h)) <= landingSlack[si]) {
             hBeforeLanding = h;
             h = target - t;
             landing = true;
@@ -373,8 +380,14 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
 
     // ------------------------------------------------------------------ helpers
 
-    private static boolean tooSmall(double h, double t, double dtmin) {
-        return Math.abs(h) < dtmin || Math.abs(h) <= ULP_FACTOR * Math.ulp(t) || h == 0.0;
+    static boolean tooSmall(double h, double t, double dtmin) {
+        double a = Math.abs(h);
+        if (a < dtmin || h == 0.0) return true;
+        // ulp(t) ≤ 2^-52·|t| for a normal t, so |h| above 2^-48·|t| (+ 2^-1000 for a zero or
+        // subnormal t) is above 10 ulp(t): the common case decided without taking ulp, the same
+        // verdict (once per step, Math.ulp was a visible cost of a small solve)
+        if (a > 0x1p-48 * Math.abs(t) + 0x1p-1000) return false;
+        return a <= ULP_FACTOR * Math.ulp(t);
     }
 
     /** The solve's tstops and those its callbacks ask for (a dosing schedule). */
@@ -400,7 +413,15 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
 
     /** tstops strictly inside the span, in the direction of integration, then t1. */
     private static double[] stops(double[] tstops, double t0, double t1, double dir) {
-        double[] s = Arrays.stream(tstops).filter(x -> dir * (x - t0) > 0 && dir * (t1 - x) > 0).distinct().sorted().toArray();
+        // strictly inside, sorted, without repeats (a plain loop: a stream pipeline with distinct()
+        // was a visible part of a small solve's fixed cost)
+        double[] s = new double[tstops.length];
+        int m = 0;
+        for (double x : tstops) if (dir * (x - t0) > 0 && dir * (t1 - x) > 0) s[m++] = x;
+        Arrays.sort(s, 0, m);
+        int d = 0;
+        for (int i = 0; i < m; i++) if (d == 0 || Double.compare(s[i], s[d - 1]) != 0) s[d++] = s[i];
+        s = Arrays.copyOf(s, d);
         if (dir < 0) {
             for (int i = 0, j = s.length - 1; i < j; i++, j--) {
                 double tmp = s[i];

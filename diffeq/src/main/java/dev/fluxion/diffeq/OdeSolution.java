@@ -25,10 +25,14 @@ public final class OdeSolution implements DESolution {
         this(t, us, null, retcode, stats, dense);
     }
 
-    /** A solution whose stacked series is already one tensor (a solve differentiated as one op). */
+    /**
+     * A solution whose stacked series is already one tensor (a solve differentiated as one op). With
+     * the series given, us is kept as a read-only view, not copied (the caller hands it over and
+     * does not change it): its rows may be slices of the series taken on first use.
+     */
     public OdeSolution(double[] t, List<Tensor> us, Tensor stacked, ReturnCode retcode, SolverStats stats, DenseOutput<?, ?> dense) {
         this.t = t;
-        this.us = List.copyOf(us);
+        this.us = stacked == null ? List.copyOf(us) : java.util.Collections.unmodifiableList(us);
         this.stacked = stacked;
         this.retcode = retcode;
         this.stats = stats;

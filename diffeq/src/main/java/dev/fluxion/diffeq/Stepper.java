@@ -55,4 +55,15 @@ public interface Stepper<S, C extends StepCache> {
      * keep the steps small long after the stop.
      */
     default boolean resumesStepAfterStop() { return false; }
+
+    /**
+     * Told by the {@link Integrator} before the first attempt of each solve: true when no step
+     * outlives the attempt after it (no dense output, no callbacks that could read, truncate or keep
+     * one once the integrator has saved it and moved on), so a step's own scratch (stage values that
+     * are not u, fu, unew or fnew) may be reused by the next attempt; false otherwise. The new state
+     * and f at it are never reused: the next step starts from them and saving may keep the state.
+     * Ignored by default (a stepper that does not reuse keeps every step intact, as dense output and
+     * adjoint sweeps need).
+     */
+    default void reuseStepScratch(boolean allowed) {}
 }

@@ -7,7 +7,6 @@ import dev.fluxion.diffeq.StateOps;
 import dev.fluxion.diffeq.Step;
 import dev.fluxion.diffeq.StepController;
 import dev.fluxion.diffeq.Stepper;
-import dev.fluxion.tensor.LinearCombination;
 
 /**
  * The one stepper of every explicit Runge–Kutta method: it reads a {@link ExplicitRkTableau}
@@ -30,6 +29,7 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     private final FlatStateOps flat;
     private final StepController controller;
     private final int s;
+    // the tableau's nonzero terms (RkTerms, shared by every stepper of the tableau; read-only)
     private final int[][] stageDeps;      // nonzero a_ij per stage
     private final double[][] stageA;
     private final int[] bDeps;
@@ -42,6 +42,15 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     // Scratch reused across steps (one stepper per solve, one thread), primitive arrays only.
     private final double[] weightScratch;
     private final int[] allStages;        // 0, 1, ..., s + e − 1
+    /**
+     * On the flat plan, when the integrator says no step outlives the next attempt
+     * ({@link #reuseStepScratch}) and f writes into a given array: the previous attempt's stage
+     * array, whose intermediate stages k[1 .. last−1] the next attempt overwrites in place (never
+     * k[0] = fu, never FSAL's k[s−1], which becomes the next fu, never unew). Null otherwise: each
+     * step gets fresh stages, as dense output and the adjoint sweeps need.
+     */
+    private double[][] reusedStages;
+    private boolean reuse;
 
     public ExplicitRkStepper(ExplicitRkTableau tab, StateOps<S> ops, StepController controller) {
         this.tab = tab;
@@ -49,39 +58,18 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
         this.flat = ops instanceof FlatStateOps f ? f : null;
         this.controller = controller;
         this.s = tab.stages();
-        this.stageDeps = new int[s][];
-        this.stageA = new double[s][];
-        for (int i = 0; i < s; i++) {
-            double[] row = new double[i];
-            for (int j = 0; j < i; j++) row[j] = tab.a(i, j);
-            stageDeps[i] = LinearCombination.liveTerms(row);
-            stageA[i] = LinearCombination.liveValues(row);
-        }
-        double[] b = new double[s];
-        for (int j = 0; j < s; j++) b[j] = tab.b(j);
-        bDeps = LinearCombination.liveTerms(b);
-        bVals = LinearCombination.liveValues(b);
-        double[] bt = new double[tab.adaptive() ? s : 0];
-        for (int j = 0; j < bt.length; j++) bt[j] = tab.btilde(j);
-        errorEstimate = new EmbeddedError(bt);
+        RkTerms terms = tab.terms();
+        this.stageDeps = terms.stageDeps;
+        this.stageA = terms.stageA;
+        this.bDeps = terms.bDeps;
+        this.bVals = terms.bVals;
+        this.errorEstimate = new EmbeddedError(terms.errDeps, terms.errVals);
         this.interp = tab.interpolant();
-        boolean fnewFirst = false;
-        if (interp != null && interp.extraStages() > 0 && interp.cExtra(0) == 1.0) {
-            double[] row = interp.aExtraRow(0);
-            fnewFirst = true;
-            for (int j = 0; j < s; j++) if (row[j] != tab.b(j)) { fnewFirst = false; break; }
-        }
-        this.firstExtraIsFnew = fnewFirst;
-        int e = interp == null ? 0 : interp.extraStages();
-        this.extraDeps = new int[e][];
-        this.extraA = new double[e][];
-        for (int r = 0; r < e; r++) {
-            extraDeps[r] = LinearCombination.liveTerms(interp.aExtraRow(r));
-            extraA[r] = LinearCombination.liveValues(interp.aExtraRow(r));
-        }
-        int total = s + e;
-        this.weightScratch = new double[total];
-        this.allStages = java.util.stream.IntStream.range(0, total).toArray();
+        this.firstExtraIsFnew = terms.firstExtraIsFnew;
+        this.extraDeps = terms.extraDeps;
+        this.extraA = terms.extraA;
+        this.allStages = terms.allStages;
+        this.weightScratch = new double[allStages.length];
     }
 
 
@@ -96,6 +84,11 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     @Override public StateOps<S> ops() { return ops; }
 
     public ExplicitRkTableau tableau() { return tab; }
+
+    @Override public void reuseStepScratch(boolean allowed) {
+        reuse = allowed && flat != null && flat.evaluatesInPlace();
+        reusedStages = null;
+    }
 
     /** A stage input u + h Σ coef_m k[deps_m] (passive components may be skipped). */
     private S combineStage(S u, double h, int[] deps, double[] coef, S[] k) {
@@ -132,14 +125,29 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     /** {@link #attempt} on the flat plan: the same steps, every call on the final class FlatStateOps. */
     private Step<double[], RkStages<double[]>> attemptFlat(double t, double[] u, double[] fu, double h, ErrorNorm norm) {
         FlatStateOps f = flat;
-        double[][] k = new double[s][];
-        k[0] = fu;
         boolean fsal = tab.fsal();
         int last = fsal ? s - 1 : s;
-        for (int i = 1; i < last; i++) {
-            int[] deps = stageDeps[i];
-            double[] ui = deps.length == 0 ? u : f.rkSum(u, h, stageA[i], deps, k, true);
-            k[i] = f.eval(ui, t + tab.c(i) * h);
+        double[][] k;
+        if (reuse && reusedStages != null) {
+            // the previous step is dead (reuseStepScratch): its intermediate stage arrays take this
+            // step's values. None of them is u (the previous unew), fu (its FSAL k[s−1] or a fresh
+            // f) or this step's stage input, so f never writes into one of its own arguments.
+            k = reusedStages;
+            k[0] = fu;
+            for (int i = 1; i < last; i++) {
+                int[] deps = stageDeps[i];
+                double[] ui = deps.length == 0 ? u : f.rkSum(u, h, stageA[i], deps, k, true);
+                f.eval(ui, t + tab.c(i) * h, k[i]);
+            }
+        } else {
+            k = new double[s][];
+            k[0] = fu;
+            for (int i = 1; i < last; i++) {
+                int[] deps = stageDeps[i];
+                double[] ui = deps.length == 0 ? u : f.rkSum(u, h, stageA[i], deps, k, true);
+                k[i] = f.eval(ui, t + tab.c(i) * h);
+            }
+            if (reuse) reusedStages = k;
         }
         double[] unew = bDeps.length == 0 ? u : f.rkSum(u, h, bVals, bDeps, k, false);
         double[] fnew = null;

@@ -79,6 +79,15 @@ public final class ExplicitRkTableau {
     public boolean fsal() { return fsal; }
     public RkInterpolant interpolant() { return interpolant; }
 
+    /** The stepper's view of these coefficients, built on first use (a benign race: two threads may both build equal ones). */
+    private volatile RkTerms terms;
+
+    RkTerms terms() {
+        RkTerms t = terms;
+        if (t == null) terms = t = new RkTerms(this);
+        return t;
+    }
+
     public double c(int i) { return c[i]; }
     public double a(int i, int j) { return a[i][j]; }
     public double b(int i) { return b[i]; }

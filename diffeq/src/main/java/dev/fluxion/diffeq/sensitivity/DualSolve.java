@@ -21,8 +21,11 @@ import dev.fluxion.tensor.Tensor;
 final class DualSolve {
     private DualSolve() {}
 
-    /** Saved times, primal states [nt][n] and lanes [K][nt][n], with the solve's outcome. */
-    record Result(double[] ts, double[][] y, double[][][] lanes, ReturnCode retcode, SolverStats stats) {}
+    /**
+     * Saved times, primal states [nt][n] and lanes [K][nt·n] (lane l's saved states one after
+     * another: a column of the series' Jacobian as it is), with the solve's outcome.
+     */
+    record Result(double[] ts, double[][] y, double[][] lanes, ReturnCode retcode, SolverStats stats) {}
 
     /** The solve of spec (primal u0 and p) with K lanes seeded by u0Lanes [K·n] and pLanes [K·np] (or null). */
     static Result run(SolveSpec spec, int k, double[] u0Lanes, double[] pLanes, boolean errorOnAll) {
@@ -41,12 +44,18 @@ final class DualSolve {
         OdeSolution sol = spec.run(spec.alg().stepper(ops), x0, ops.eval(x0, spec.t0()), norm);
         double[] ts = sol.t();
         int nt = ts.length;
-        double[][] y = new double[nt][n];
-        double[][][] lanes = new double[k][nt][n];
+        double[][] y = new double[nt][];
+        double[][] lanes = new double[k][nt * n];
+        // element loops, not arraycopy: n is often 2 or 3, where a copy call per saved state and
+        // lane (7 per point for LV's 6 lanes) cost more than the values it moves
+        java.util.List<dev.fluxion.tensor.Tensor> states = sol.states();
         for (int i = 0; i < nt; i++) {
-            double[] x = sol.u(i).unsafeData();
-            System.arraycopy(x, 0, y[i], 0, n);
-            for (int l = 0; l < k; l++) System.arraycopy(x, n + l * n, lanes[l][i], 0, n);
+            double[] x = states.get(i).unsafeData();
+            y[i] = java.util.Arrays.copyOf(x, n);
+            for (int l = 0; l < k; l++) {
+                double[] lane = lanes[l];
+                for (int m = 0, src = n + l * n, dst = i * n; m < n; m++) lane[dst + m] = x[src + m];
+            }
         }
         return new Result(ts, y, lanes, sol.retcode(), sol.stats());
     }
@@ -78,12 +87,12 @@ final class DualSolve {
             double[] ts = sol.t();
             int nt = ts.length;
             double[][] y = new double[nt][];
-            double[][][] lanes = new double[k][nt][];
+            double[][] lanes = new double[k][nt * n];
             for (int i = 0; i < nt; i++) {
                 Tensor ui = sol.states().get(i);
                 y[i] = level.primalOf(ui).toDoubleArray();
                 double[] tan = level.tangentOf(ui).toDoubleArray();   // [k, ...shape]
-                for (int l = 0; l < k; l++) lanes[l][i] = java.util.Arrays.copyOfRange(tan, l * n, (l + 1) * n);
+                for (int l = 0; l < k; l++) System.arraycopy(tan, l * n, lanes[l], i * n, n);
             }
             return new Result(ts, y, lanes, sol.retcode(), sol.stats());
         } finally {
@@ -119,9 +128,10 @@ final class DualSolve {
             }
             int nt = first.ts().length;
             for (int l = 0; l < k && start + l < total; l++) {
-                double[] col = new double[nt * n];
-                for (int i = 0; i < nt && i < r.lanes()[l].length; i++) System.arraycopy(r.lanes()[l][i], 0, col, i * n, n);
-                jacobian[start + l] = col;
+                double[] lane = r.lanes()[l];
+                // a lane is the column as it is when this pass saved as many states as the first
+                // (a chunk whose solve failed early saved fewer: the rest of its column stays 0)
+                jacobian[start + l] = lane.length == nt * n ? lane : java.util.Arrays.copyOf(lane, nt * n);
             }
             if (total == 0) break;
         }

@@ -59,23 +59,38 @@ final class JvpEvaluator implements FlatRhs {
 
     int lanes() { return lanes; }
 
+    @Override public boolean writesInto() { return runner != null; }
+
+    @Override public void evalInto(double[] x, double t, double[] out, int offset) {
+        if (runner != null && offset == 0) run(x, t, out);
+        else FlatRhs.super.evalInto(x, t, out, offset);
+    }
+
     @Override public double[] eval(double[] x, double t) {
         double[] out = new double[x.length];
-        if (runner != null) {
-            // the direct entry (MultiRunner.runInto): u by reference (x's leading n values), the
-            // lanes copied into a scratch of their own (the entry reads every argument from 0),
-            // f(u) written straight into out's head and the output lanes into a scratch copied
-            // after it: no per-call arrays but out. No output array is an argument (runInto's
-            // aliasing rule): out is fresh, the scratches are this evaluator's own.
-            System.arraycopy(x, n, lanesIn, 0, lanesIn.length);
-            args[0] = x;
-            time[0] = t;
-            args[3] = lanesIn;
-            outs[0] = out;
-            runner.runInto(args, outs);
-            System.arraycopy(outs[1], 0, out, n, lanesIn.length);
-            return out;
-        }
+        if (runner != null) return run(x, t, out);
+        return evalOnTensors(x, t, out);
+    }
+
+    /** [f(u), lanes] at (x, t) into out (x's length; not x) by the compiled program. */
+    private double[] run(double[] x, double t, double[] out) {
+        // the direct entry (MultiRunner.runInto): u by reference (x's leading n values), the
+        // lanes copied into a scratch of their own (the entry reads every argument from 0), f(u)
+        // written straight into out's head and the output lanes into a scratch copied after it:
+        // no per-call arrays. No output array is an argument (runInto's aliasing rule): out is
+        // fresh or a stage array the stepper reuses (never x), the scratches are this evaluator's own.
+        System.arraycopy(x, n, lanesIn, 0, lanesIn.length);
+        args[0] = x;
+        time[0] = t;
+        args[3] = lanesIn;
+        outs[0] = out;
+        runner.runInto(args, outs);
+        System.arraycopy(outs[1], 0, out, n, lanesIn.length);
+        return out;
+    }
+
+    /** f on dual tensors (f does not compile). */
+    private double[] evalOnTensors(double[] x, double t, double[] out) {
         double[] u = java.util.Arrays.copyOfRange(x, 0, n);
         double[] du = java.util.Arrays.copyOfRange(x, n, x.length);
         DualLevel level = new DualLevel(lanes);

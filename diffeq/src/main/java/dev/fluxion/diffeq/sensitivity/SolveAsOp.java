@@ -6,8 +6,6 @@ import dev.fluxion.diffeq.SolveSpec;
 import dev.fluxion.tensor.Dispatch;
 import dev.fluxion.tensor.Tensor;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The sensitivity methods that make a whole solve one op on the caller's tape ({@link SolveOp}):
@@ -33,9 +31,32 @@ public abstract class SolveAsOp implements SensitivityAlgorithm {
         SolveOp op = new SolveOp(spec, this);
         Tensor series = Dispatch.apply(op, spec.u0(), spec.p());
         double[] ts = op.times();
-        List<Tensor> states = new ArrayList<>(ts.length);
-        for (int i = 0; i < ts.length; i++) states.add(series.get(i));
-        return new OdeSolution(ts, states, series, op.retcode(), op.stats(), op.denseOutput());
+        return new OdeSolution(ts, new SeriesRows(series, ts.length), series, op.retcode(), op.stats(), op.denseOutput());
+    }
+
+    /**
+     * The saved states as rows of the series, each sliced on first use: a loss over the stacked
+     * series ({@code sol.u()}, the common case) then records no slice per saved point on the
+     * caller's tape (two ops per row: 101 slices and reshapes were 8 % of the LV gradient by
+     * ForwardDuals). A row read while the tape is recording is recorded as before; one read after
+     * the tape has closed is a plain value, as any op on that series would be then.
+     */
+    private static final class SeriesRows extends java.util.AbstractList<Tensor> implements java.util.RandomAccess {
+        private final Tensor series;
+        private final Tensor[] rows;
+
+        SeriesRows(Tensor series, int n) {
+            this.series = series;
+            this.rows = new Tensor[n];
+        }
+
+        @Override public Tensor get(int i) {
+            Tensor r = rows[i];
+            if (r == null) rows[i] = r = series.get(i);
+            return r;
+        }
+
+        @Override public int size() { return rows.length; }
     }
 
     /** Rejects what the method cannot differentiate, saying what to use instead. */

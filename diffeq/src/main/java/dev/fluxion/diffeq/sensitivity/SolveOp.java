@@ -99,7 +99,7 @@ final class SolveOp extends Op {
         DualSolve.Result r = DualSolve.run(spec.withInputs(in[0], in[1]), k, seedU, seedP, method.lanesControlError());
         for (int l = 0; l < k; l++) {
             for (int i = 0; i < nt; i++) {
-                if (i < r.lanes()[l].length) System.arraycopy(r.lanes()[l][i], 0, flat, (l * nt + i) * n, n);
+                if ((i + 1) * n <= r.lanes()[l].length) System.arraycopy(r.lanes()[l], i * n, flat, (l * nt + i) * n, n);
                 else Arrays.fill(flat, (l * nt + i) * n, (l * nt + i + 1) * n, Double.NaN);
             }
         }
