@@ -1,0 +1,430 @@
+package dev.fluxion.diffeq.sde;
+
+import dev.fluxion.autodiff.AD;
+import dev.fluxion.autodiff.CompiledFunction;
+import dev.fluxion.diffeq.ErrorNorm;
+import dev.fluxion.diffeq.FlatStateOps;
+import dev.fluxion.diffeq.OdeSolution;
+import dev.fluxion.diffeq.ReturnCode;
+import dev.fluxion.diffeq.SensitivityAlgorithm;
+import dev.fluxion.diffeq.SolveOptions;
+import dev.fluxion.diffeq.SolverStats;
+import dev.fluxion.diffeq.StateOps;
+import dev.fluxion.diffeq.Step;
+import dev.fluxion.diffeq.StepController;
+import dev.fluxion.diffeq.Stepper;
+import dev.fluxion.tensor.Dispatch;
+import dev.fluxion.tensor.Op;
+import dev.fluxion.tensor.Shape;
+import dev.fluxion.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * ReverseTape's gradient of an SRI-family solve (SOSRI, SRIW1; diagonal or scalar noise) of a
+ * compiled drift f and diffusion g without the tape: the solve is one op whose backward pass is the
+ * discrete adjoint of the steps actually taken, as {@code RkDiscreteAdjoint} is for explicit RK
+ * solves of ODEs (the transposed stage recursion of Hager 2000 and Sandu 2006, applied to Rößler's
+ * 2010 SRI scheme, which is an RK scheme in two stage families whose coefficients involve the
+ * step's Brownian increments).
+ *
+ * <p>The forward pass is the plain solve on flat arrays, keeping for each accepted step its start
+ * time, step size, start state, ΔW and Lévy area H in growing primitive arrays (a rejected
+ * attempt's slot is overwritten by the retry). The backward pass walks the accepted steps in
+ * reverse; per step it recomputes the stage inputs H⁰ᵢ, H¹ᵢ from the kept start state (stages
+ * i &lt; s − 1: the last stage's values feed only u'), then runs f's and g's compiled VJP programs
+ * once per stage, propagating cotangents through the stage sums and the update. Step sizes, ΔW and
+ * the iterated integrals built from ΔW and H (I₍₁,₁₎, I₍₁,₀₎, I₍₁,₁,₁₎) are constants of the
+ * derivative, and the controller's decisions are not differentiated: exactly what the tape through
+ * the stepper's ops computes, in 2s VJP runs per step with no tensor per op.
+ *
+ * <p>Saved states are the ends of accepted steps (SDE solves step to their saved times), or a
+ * linear interpolation inside a step (the stepper's interpolant: (1 − θ)u + θu'), or u0; their
+ * cotangents enter the sweep at those steps. With save-every-step and no saveat the tape's solution
+ * has dense output, interpolating linearly between step ends; this op's solution has none, and
+ * {@code sol.at} interpolates the same saved step ends linearly, differentiably through the op's
+ * output, so the two agree (dense(true) asked for explicitly is left to the tape).
+ *
+ * <p>Used by {@link SdeSensitivity} only where it gives the tape's answer ({@link #applies}): an
+ * {@link SriAlgorithm}, no callbacks, f and g compiled with plain implicit inputs and traceable
+ * VJPs. A case the op cannot trace at run time falls back to differentiating the stepper's ops
+ * ({@link #FALLBACKS} counts those), so the answer never depends on the fast path.
+ */
+final class SriDiscreteAdjoint extends Op {
+    /** Backward passes that differentiated the stepper's ops instead (an untraceable saved state, a higher-order VJP): specs keep it at 0. */
+    static final AtomicInteger FALLBACKS = new AtomicInteger();
+
+    /** Leaves every ReverseTape SDE solve to the tape through the stepper's ops: for specs comparing the two, and A/B timing. */
+    static volatile boolean forceTape = false;
+
+    private final SdeSpec spec;
+    private final SriTableau tab;
+    private double[] ts;
+    private double[][] ys;
+    private ReturnCode rc;
+    private SolverStats stats;
+    private int n;
+    private Recorder rec;
+    /** Per saved state: -1 for u0, else the accepted step it lies in; theta 1 means that step's end. */
+    private int[] source;
+    private double[] thetas;
+    private boolean traced;
+
+    private SriDiscreteAdjoint(SdeSpec spec) {
+        this.spec = spec;
+        this.tab = ((SriAlgorithm) spec.alg).tableau();
+    }
+
+    /** Whether this op computes spec's tape gradient (see the class comment). */
+    static boolean applies(SdeSpec spec) {
+        if (forceTape || !(spec.alg instanceof SriAlgorithm)) return false;
+        if (spec.diffusion.noise() == NoiseKind.GENERAL) return false;
+        SolveOptions o = spec.options;
+        if (o.callbacks().length > 0 || Boolean.FALSE.equals(o.compile())) return false;
+        if (Boolean.TRUE.equals(o.dense())) return false;
+        boolean impliedDense = o.dense() == null && !o.hasSaveat() && (o.saveEverystep() == null || o.saveEverystep());
+        if (impliedDense && Boolean.FALSE.equals(o.saveStart())) return false;   // sol.at near t0 needs the saved u0
+        if (!spec.u0.isConcrete() || !spec.p.isConcrete()) return false;
+        CompiledFunction cf = spec.drift.compiled(spec.u0, spec.p), cg = spec.diffusion.compiled(spec.u0, spec.p);
+        if (cf == null || cg == null || !cf.implicitInputsArePlain() || !cg.implicitInputsArePlain()) return false;
+        return Vjp.of(cf, spec) != null && Vjp.of(cg, spec) != null;
+    }
+
+    /** The solve as this op on the caller's tape. */
+    static OdeSolution solve(SdeSpec spec, SensitivityAlgorithm s) {
+        SriDiscreteAdjoint op = new SriDiscreteAdjoint(spec);
+        Tensor series = Dispatch.apply(op, spec.u0, spec.p);
+        return SdeSensitivity.asSolution(series, op.ts.clone(), op.rc, op.stats, s);
+    }
+
+    @Override public String name() { return "sdeSolve[" + spec.alg.name() + ", ReverseTape]"; }
+
+    @Override public Tensor forward(Tensor[] in) {
+        Shape us = in[0].shape();
+        n = us.size();
+        SdeSpec plain = new SdeSpec(spec.drift, spec.diffusion, in[0], in[1], spec.t0, spec.t1, spec.alg,
+                spec.options.dense(false), spec.seed);
+        CompiledFunction cf = spec.drift.compiled(in[0], in[1]), cg = spec.diffusion.compiled(in[0], in[1]);
+        FlatStateOps ops = FlatStateOps.of(cf, in[1], us);
+        int m = spec.diffusion.channels(n);
+        FlatSdeOps so = new FlatSdeOps(ops, cg, in[1], us, spec.diffusion.noise(), m, plain.path());
+        Stepper<double[], ?> stepper = spec.alg.stepper(so);
+        double[] x0 = in[0].toDoubleArray();
+        OdeSolution sol;
+        if (stepper instanceof SriStepper<?> any) {
+            @SuppressWarnings("unchecked")
+            SriStepper<double[]> sri = (SriStepper<double[]>) any;
+            rec = new Recorder(sri, n, m);
+            sol = plain.run(rec, ops, x0);
+            if (sol.retcode().successful()) rec.count++;   // a successful solve ends on an accepted step
+        } else {
+            sol = plain.run(stepper, ops, x0);   // a member with a stepper of its own: the tape through its ops is the answer
+        }
+        rc = sol.retcode();
+        stats = sol.stats();
+        ts = sol.t();
+        ys = new double[ts.length][];
+        double[] flat = new double[ts.length * n];
+        for (int i = 0; i < ts.length; i++) {
+            ys[i] = sol.u(i).unsafeData();
+            System.arraycopy(ys[i], 0, flat, i * n, n);
+        }
+        if (rc.successful() && rec != null) trace();
+        return Tensor.unsafeWrap(us.prepend(ts.length), flat);
+    }
+
+    /**
+     * Which accepted step each saved state comes from, by its time, as the integrator saved it
+     * (SaveSchedule.saveWithin): the first step ending at or after the time; its end when within
+     * 100 ulp of it, else the linear interpolant at θ = (τ − t)/h; t0 is u0.
+     */
+    private void trace() {
+        source = new int[ts.length];
+        thetas = new double[ts.length];
+        int k = 0, steps = rec.count;
+        traced = true;
+        for (int i = 0; i < ts.length; i++) {
+            double tau = ts[i];
+            if (tau == spec.t0) {
+                source[i] = -1;
+                continue;
+            }
+            while (k < steps && rec.tEnd(k, spec.t1) < tau) k++;
+            if (k == steps) {
+                traced = false;
+                return;
+            }
+            double tnew = rec.tEnd(k, spec.t1);
+            source[i] = k;
+            thetas[i] = Math.abs(tau - tnew) <= 100 * Math.ulp(tnew) ? 1.0 : (tau - rec.t[k]) / rec.h[k];
+        }
+    }
+
+    @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
+        if (!in[0].isPrimal() || !in[1].isPrimal() || !ct.isPrimal() || rc.successful() && !traced) {
+            FALLBACKS.incrementAndGet();
+            return AD.vjps(xs -> spec.withInputs(xs[0], xs[1]).integrate().u(), ct, in);
+        }
+        if (!rc.successful()) return new Tensor[] {Tensor.full(Double.NaN, in[0].shape()), Tensor.full(Double.NaN, in[1].shape())};
+        double[][] g = new Backward(in[0], in[1]).run(ct.unsafeData());
+        return new Tensor[] {needs[0] ? Tensor.unsafeWrap(in[0].shape(), g[0]) : null, needs[1] ? Tensor.unsafeWrap(in[1].shape(), g[1]) : null};
+    }
+
+    @Override public Tensor jvp(Tensor[] in, Tensor out, Tensor[] t) {
+        return spec.laneJvp(in, t);
+    }
+
+    @Override public long residualSize() {
+        return rec == null ? 0 : (long) rec.count * (2 + n + 2L * rec.m);
+    }
+
+    /**
+     * The SRI stepper of the solve, keeping each attempt's (t, h, u, ΔW, H) in slot count; the
+     * next attempt tells whether it was accepted (it starts from this attempt's u') or rejected
+     * (it starts from the same u and overwrites the slot).
+     */
+    private static final class Recorder implements Stepper<double[], SdeStepper.Linear> {
+        private final SriStepper<double[]> sri;
+        final int n, m;
+        double[] t = new double[64], h = new double[64], u, dw, lv;
+        int count;
+        private double[] pendingEnd;
+
+        Recorder(SriStepper<double[]> sri, int n, int m) {
+            this.sri = sri;
+            this.n = n;
+            this.m = m;
+            u = new double[64 * n];
+            dw = new double[64 * m];
+            lv = new double[64 * m];
+        }
+
+        /** Where accepted step k ended: the next step's start, t1 for the last. */
+        double tEnd(int k, double t1) { return k + 1 < count ? t[k + 1] : t1; }
+
+        @Override public Step<double[], SdeStepper.Linear> attempt(double time, double[] x, double[] fx, double step, ErrorNorm norm) {
+            if (pendingEnd != null && x == pendingEnd) count++;
+            if (count == t.length) {
+                int cap = 2 * count;
+                t = Arrays.copyOf(t, cap);
+                h = Arrays.copyOf(h, cap);
+                u = Arrays.copyOf(u, cap * n);
+                dw = Arrays.copyOf(dw, cap * m);
+                lv = Arrays.copyOf(lv, cap * m);
+            }
+            t[count] = time;
+            h[count] = step;
+            System.arraycopy(x, 0, u, count * n, n);
+            Step<double[], SdeStepper.Linear> s = sri.attempt(time, x, fx, step, norm);
+            System.arraycopy(sri.dW, 0, dw, count * m, m);
+            System.arraycopy(sri.levy, 0, lv, count * m, m);
+            pendingEnd = s.unew;
+            return s;
+        }
+
+        @Override public int order() { return sri.order(); }
+        @Override public int errorOrder() { return sri.errorOrder(); }
+        @Override public boolean adaptive() { return sri.adaptive(); }
+        @Override public boolean resumesStepAfterStop() { return sri.resumesStepAfterStop(); }
+        @Override public StepController defaultController() { return sri.defaultController(); }
+        @Override public StateOps<double[]> ops() { return sri.ops(); }
+        @Override public boolean interpolationNeedsFnew() { return sri.interpolationNeedsFnew(); }
+        @Override public double[] interpolate(Step<double[], SdeStepper.Linear> step, double theta) { return sri.interpolate(step, theta); }
+    }
+
+    /** A compiled function's VJP-only program over flat arrays, p bound: λᵀ∂φ/∂u, and λᵀ∂φ/∂p when p has entries. */
+    private static final class Vjp {
+        private final CompiledFunction.MultiRunner r;
+        private final double[] time = new double[1];
+        private final double[][] args = {null, null, time, null};
+        private final boolean withP;
+
+        private Vjp(CompiledFunction.MultiRunner r, boolean withP) {
+            this.r = r;
+            this.withP = withP;
+        }
+
+        static Vjp of(CompiledFunction c, SdeSpec spec) {
+            Tensor p = spec.p.primal();
+            boolean withP = p.size() > 0;
+            CompiledFunction.MultiRunner r = c.vjpOnlyRunner(new boolean[] {true, withP, false},
+                    Tensor.zeros(spec.u0.shape()), p, Tensor.scalar(0.0));
+            return r == null ? null : new Vjp(r.bind(1, p.unsafeData()), withP);
+        }
+
+        /** gu = λᵀ∂φ/∂u at (x, t); λᵀ∂φ/∂p added to pbar. */
+        void run(double[] x, double t, double[] lambda, double[] gu, double[] gp, double[] pbar) {
+            args[0] = x;
+            time[0] = t;
+            args[3] = lambda;
+            r.run(args);
+            r.copyOutput(0, gu, 0);
+            if (withP) {
+                r.copyOutput(1, gp, 0);
+                for (int j = 0; j < gp.length; j++) pbar[j] += gp[j];
+            }
+        }
+    }
+
+    /** One backward sweep over the accepted steps, with scratch for one step's stages. */
+    private final class Backward {
+        private final int s, np;
+        private final CompiledFunction.Runner fRun, gRun;
+        private final Vjp fVjp, gVjp;
+        private final double[] time = new double[1];
+        private final double[][] args = {null, null, time};
+        private final double[][] h0, h1, fv, gv, fbar, gbar;
+        private final double[] w, chi1, chi2, chi3, x, gu, hbar0, hbar1, gp, pbar;
+
+        Backward(Tensor u0, Tensor p) {
+            s = tab.stages();
+            np = p.size();
+            CompiledFunction cf = spec.drift.compiled(u0, p), cg = spec.diffusion.compiled(u0, p);
+            fRun = cf.runner().bind(1, p.unsafeData());
+            gRun = cg.runner().bind(1, p.unsafeData());
+            fVjp = Vjp.of(cf, spec);
+            gVjp = Vjp.of(cg, spec);
+            h0 = new double[s][n];
+            h1 = new double[s][n];
+            fv = new double[s][n];
+            gv = new double[s][n];
+            fbar = new double[s][n];
+            gbar = new double[s][n];
+            w = new double[n];
+            chi1 = new double[n];
+            chi2 = new double[n];
+            chi3 = new double[n];
+            x = new double[n];
+            gu = new double[n];
+            hbar0 = new double[n];
+            hbar1 = new double[n];
+            gp = new double[np];
+            pbar = new double[np];
+        }
+
+        /** {dL/du0, dL/dp} from the cotangent of the saved series [nt·n]. */
+        double[][] run(double[] c) {
+            int steps = rec.count;
+            double[] endBar = new double[steps * n];   // cotangent of each accepted step's end state
+            double[] ubar = new double[n];
+            for (int i = 0; i < ts.length; i++) {
+                int k = source[i], off = i * n;
+                double th = thetas[i];
+                if (k < 0) {
+                    for (int j = 0; j < n; j++) ubar[j] += c[off + j];
+                    continue;
+                }
+                if (th == 1.0) {
+                    for (int j = 0; j < n; j++) endBar[k * n + j] += c[off + j];
+                    continue;
+                }
+                // (1 − θ)u + θu': u is the previous step's end (or u0)
+                for (int j = 0; j < n; j++) {
+                    endBar[k * n + j] += th * c[off + j];
+                    if (k > 0) endBar[(k - 1) * n + j] += (1 - th) * c[off + j];
+                    else ubar[j] += (1 - th) * c[off + j];
+                }
+            }
+            double[] u0bar = ubar;
+            double[] bar = new double[n];
+            for (int k = steps - 1; k >= 0; k--) {
+                boolean live = false;
+                for (int j = 0; j < n; j++) {
+                    bar[j] += endBar[k * n + j];
+                    live |= bar[j] != 0.0;
+                }
+                if (live) step(k, bar);
+            }
+            for (int j = 0; j < n; j++) bar[j] += u0bar[j];
+            return new double[][] {bar, pbar.clone()};
+        }
+
+        /** Replaces bar, the cotangent of step k's end, by that of its start; adds the step's part of dL/dp to pbar. */
+        private void step(int k, double[] bar) {
+            double t = rec.t[k], h = rec.h[k], sq = Math.sqrt(h);
+            System.arraycopy(rec.u, k * n, x, 0, n);
+            noise(k, h, sq);
+            stages(t, h, sq);
+            // u' = u + h Σ αⱼ Fⱼ + Σ (β¹ⱼ I₍₁₎ + β²ⱼ I₍₁,₁₎/√h + β³ⱼ I₍₁,₀₎/h + β⁴ⱼ I₍₁,₁,₁₎/h) ⊙ Gⱼ
+            for (int i = 0; i < s; i++) {
+                double a = h * tab.alpha[i];
+                double[] fb = fbar[i], gb = gbar[i];
+                for (int j = 0; j < n; j++) {
+                    fb[j] = a * bar[j];
+                    gb[j] = (tab.beta1[i] * w[j] + tab.beta2[i] * chi1[j] + tab.beta3[i] * chi2[j] + tab.beta4[i] * chi3[j]) * bar[j];
+                }
+            }
+            // bar now accumulates the cotangent of u
+            for (int i = s - 1; i >= 0; i--) {
+                boolean fLive = !allZero(fbar[i]), gLive = !allZero(gbar[i]);
+                if (fLive) {
+                    fVjp.run(h0[i], t + tab.c0[i] * h, fbar[i], hbar0, gp, pbar);
+                    for (int j = 0; j < n; j++) bar[j] += hbar0[j];
+                } else {
+                    Arrays.fill(hbar0, 0.0);
+                }
+                if (gLive) {
+                    gVjp.run(h1[i], t + tab.c1[i] * h, gbar[i], hbar1, gp, pbar);
+                    for (int j = 0; j < n; j++) bar[j] += hbar1[j];
+                } else {
+                    Arrays.fill(hbar1, 0.0);
+                }
+                if (!fLive && !gLive) continue;
+                // H⁰ᵢ = u + h Σ A⁰ᵢⱼ Fⱼ + (Σ B⁰ᵢⱼ Gⱼ) ⊙ I₍₁,₀₎/h;  H¹ᵢ = u + h Σ A¹ᵢⱼ Fⱼ + √h Σ B¹ᵢⱼ Gⱼ
+                for (int q = 0; q < i; q++) {
+                    double a0 = h * tab.a0[i][q], a1 = h * tab.a1[i][q], b0 = tab.b0[i][q], b1 = sq * tab.b1[i][q];
+                    double[] fb = fbar[q], gb = gbar[q];
+                    if (a0 != 0.0 || a1 != 0.0) for (int j = 0; j < n; j++) fb[j] += a0 * hbar0[j] + a1 * hbar1[j];
+                    if (b0 != 0.0 || b1 != 0.0) for (int j = 0; j < n; j++) gb[j] += b0 * chi2[j] * hbar0[j] + b1 * hbar1[j];
+                }
+            }
+        }
+
+        /** The step's per-component ΔW and the iterated integrals over it, as SriStepper forms them. */
+        private void noise(int k, double h, double sq) {
+            int m = rec.m;
+            for (int j = 0; j < n; j++) {
+                int ch = m == 1 ? k * m : k * m + j;
+                double wj = rec.dw[ch], lj = rec.lv[ch];
+                w[j] = wj;
+                chi1[j] = (wj * wj - h) / (2 * sq);
+                chi2[j] = wj / 2 + lj;
+                chi3[j] = (wj * wj * wj - 3 * h * wj) / (6 * h);
+            }
+        }
+
+        /** The stage inputs H⁰ᵢ, H¹ᵢ (and F, G of all stages but the last, which only u' reads) from the start state x. */
+        private void stages(double t, double h, double sq) {
+            for (int i = 0; i < s; i++) {
+                double[] a = h0[i], b = h1[i];
+                for (int j = 0; j < n; j++) {
+                    double base = x[j], s0 = 0.0, s1 = 0.0, sb0 = 0.0, sb1 = 0.0;
+                    for (int q = 0; q < i; q++) {
+                        double fq = fv[q][j], gq = gv[q][j];
+                        s0 += h * tab.a0[i][q] * fq;
+                        s1 += h * tab.a1[i][q] * fq;
+                        sb0 += tab.b0[i][q] * gq;
+                        sb1 += sq * tab.b1[i][q] * gq;
+                    }
+                    a[j] = base + s0 + sb0 * chi2[j];
+                    b[j] = base + s1 + sb1;
+                }
+                if (i == s - 1) break;
+                eval(fRun, a, t + tab.c0[i] * h, fv[i]);
+                eval(gRun, b, t + tab.c1[i] * h, gv[i]);
+            }
+        }
+
+        private void eval(CompiledFunction.Runner r, double[] in, double t, double[] out) {
+            args[0] = in;
+            time[0] = t;
+            r.runInto(args, out, 0);
+        }
+    }
+
+    private static boolean allZero(double[] x) {
+        for (double v : x) if (v != 0.0) return false;
+        return true;
+    }
+}
