@@ -237,7 +237,7 @@ final class SriDiscreteAdjoint extends Op {
     private static final class Vjp {
         private final CompiledFunction.MultiRunner r;
         private final double[] time = new double[1];
-        private final double[][] args = {null, null, time, null};
+        private final double[][] args = {null, null, time, null}, outs = new double[2][], outs1 = new double[1][];
         private final boolean withP;
 
         private Vjp(CompiledFunction.MultiRunner r, boolean withP) {
@@ -253,17 +253,16 @@ final class SriDiscreteAdjoint extends Op {
             return r == null ? null : new Vjp(r.bind(1, p.unsafeData()), withP);
         }
 
-        /** gu = λᵀ∂φ/∂u at (x, t); λᵀ∂φ/∂p added to pbar. */
+        /** gu = λᵀ∂φ/∂u at (x, t); λᵀ∂φ/∂p added to pbar (gp is scratch). Written into the arrays, nothing allocated. */
         void run(double[] x, double t, double[] lambda, double[] gu, double[] gp, double[] pbar) {
             args[0] = x;
             time[0] = t;
             args[3] = lambda;
-            r.run(args);
-            r.copyOutput(0, gu, 0);
-            if (withP) {
-                r.copyOutput(1, gp, 0);
-                for (int j = 0; j < gp.length; j++) pbar[j] += gp[j];
-            }
+            outs[0] = gu;
+            outs[1] = gp;
+            outs1[0] = gu;
+            r.runInto(args, withP ? outs : outs1);
+            if (withP) for (int j = 0; j < gp.length; j++) pbar[j] += gp[j];
         }
     }
 
