@@ -10,11 +10,11 @@ import java.lang.management.ManagementFactory
 /**
  * A/B of ReverseTape through adaptive SOSRI on the seed's stochastic Lotka–Volterra (SdeBench's
  * case: [0, 10], saveat 0.1, rtol = atol = 1e-2, d/dp of Σ (u − 1)²): the tape through the
- * stepper's ops (SriDiscreteAdjoint.forceTape) against the one-op discrete adjoint, alternating in
+ * stepper's ops (SrkDiscreteAdjoint.forceTape) against the one-op discrete adjoint, alternating in
  * one JVM, timed by the thread's CPU time, with bytes allocated per gradient, and the plain forward
  * solve for scale. Not a spec: run its main on the test classpath (docs/BENCHMARKS.md has the command).
  */
-object SriDiscreteAdjointAB {
+object SrkDiscreteAdjointAB {
     @JvmStatic
     fun main(args: Array<String>) {
         val rounds = args.getOrNull(0)?.toInt() ?: 8
@@ -32,18 +32,18 @@ object SriDiscreteAdjointAB {
         fun fwd() = prob.solve(SOSRI(), o.seed(seed++)).u()
         // per case: CPU ms and bytes per call, over batches of reps calls
         fun measure(tape: Boolean?, reps: Int): DoubleArray {
-            SriDiscreteAdjoint.forceTape = tape == true
+            SrkDiscreteAdjoint.forceTape = tape == true
             try {
                 val c0 = bean.currentThreadCpuTime
                 val a0 = bean.getThreadAllocatedBytes(id)
                 repeat(reps) { if (tape == null) fwd() else grad() }
                 return doubleArrayOf((bean.currentThreadCpuTime - c0) / 1e6 / reps, (bean.getThreadAllocatedBytes(id) - a0).toDouble() / reps)
             } finally {
-                SriDiscreteAdjoint.forceTape = false
+                SrkDiscreteAdjoint.forceTape = false
             }
         }
         repeat(3) { measure(true, 3); measure(false, 10); measure(null, 10) }   // warm-up
-        val names = listOf("tape through the stepper's ops", "one op (SriDiscreteAdjoint)", "forward solve only")
+        val names = listOf("tape through the stepper's ops", "one op (SrkDiscreteAdjoint)", "forward solve only")
         val cases = listOf<Boolean?>(true, false, null)
         val reps = intArrayOf(3, 20, 20)
         val cpu = Array(3) { DoubleArray(rounds) }

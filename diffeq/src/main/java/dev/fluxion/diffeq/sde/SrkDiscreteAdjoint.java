@@ -22,22 +22,24 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * ReverseTape's gradient of an SRI-family solve (SOSRI, SRIW1; diagonal or scalar noise) of a
- * compiled drift f and diffusion g without the tape: the solve is one op whose backward pass is the
- * discrete adjoint of the steps actually taken, as {@code RkDiscreteAdjoint} is for explicit RK
- * solves of ODEs (the transposed stage recursion of Hager 2000 and Sandu 2006, applied to Rößler's
- * 2010 SRI scheme, which is an RK scheme in two stage families whose coefficients involve the
- * step's Brownian increments).
+ * ReverseTape's gradient of a solve by Rößler's stochastic Runge–Kutta families without the tape:
+ * SRI (SOSRI, SRIW1; diagonal or scalar noise) and SRA (SOSRA, SRA1; any noise form), with compiled
+ * drift f and diffusion g. The solve is one op whose backward pass is the discrete adjoint of the
+ * steps actually taken, as {@code RkDiscreteAdjoint} is for explicit RK solves of ODEs (the
+ * transposed stage recursion of Hager 2000 and Sandu 2006, applied to Rößler's 2010 schemes, which
+ * are RK schemes whose stage sums also carry g times coefficients built from the step's Brownian
+ * increments).
  *
  * <p>The forward pass is the plain solve on flat arrays, keeping for each accepted step its start
  * time, step size, start state, ΔW and Lévy area H in growing primitive arrays (a rejected
  * attempt's slot is overwritten by the retry). The backward pass walks the accepted steps in
- * reverse; per step it recomputes the stage inputs H⁰ᵢ, H¹ᵢ from the kept start state (stages
- * i &lt; s − 1: the last stage's values feed only u'), then runs f's and g's compiled VJP programs
- * once per stage, propagating cotangents through the stage sums and the update. Step sizes, ΔW and
- * the iterated integrals built from ΔW and H (I₍₁,₁₎, I₍₁,₀₎, I₍₁,₁,₁₎) are constants of the
- * derivative, and the controller's decisions are not differentiated: exactly what the tape through
- * the stepper's ops computes, in 2s VJP runs per step with no tensor per op.
+ * reverse; per step it recomputes the stage inputs from the kept start state (f and g on flat
+ * arrays; the last stage's values feed only u' and are not needed), then runs f's and g's compiled
+ * VJP-only programs once per stage (SRA: g once per distinct c¹, at the step's start), propagating
+ * cotangents through the stage sums and the update. Step sizes, ΔW and the iterated integrals built
+ * from ΔW and H (I₍₁,₁₎, I₍₁,₀₎, I₍₁,₁,₁₎) are constants of the derivative, and the controller's
+ * decisions are not differentiated: exactly what the tape through the stepper's ops computes, with
+ * no tensor per op.
  *
  * <p>Saved states are the ends of accepted steps (SDE solves step to their saved times), or a
  * linear interpolation inside a step (the stepper's interpolant: (1 − θ)u + θu'), or u0; their
@@ -47,11 +49,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * output, so the two agree (dense(true) asked for explicitly is left to the tape).
  *
  * <p>Used by {@link SdeSensitivity} only where it gives the tape's answer ({@link #applies}): an
- * {@link SriAlgorithm}, no callbacks, f and g compiled with plain implicit inputs and traceable
- * VJPs. A case the op cannot trace at run time falls back to differentiating the stepper's ops
+ * SRI or SRA method, no callbacks, f and g compiled with plain implicit inputs and traceable VJPs.
+ * A case the op cannot trace at run time falls back to differentiating the stepper's ops
  * ({@link #FALLBACKS} counts those), so the answer never depends on the fast path.
  */
-final class SriDiscreteAdjoint extends Op {
+final class SrkDiscreteAdjoint extends Op {
     /** Backward passes that differentiated the stepper's ops instead (an untraceable saved state, a higher-order VJP): specs keep it at 0. */
     static final AtomicInteger FALLBACKS = new AtomicInteger();
 
@@ -59,7 +61,6 @@ final class SriDiscreteAdjoint extends Op {
     static volatile boolean forceTape = false;
 
     private final SdeSpec spec;
-    private final SriTableau tab;
     private double[] ts;
     private double[][] ys;
     private ReturnCode rc;
@@ -71,15 +72,12 @@ final class SriDiscreteAdjoint extends Op {
     private double[] thetas;
     private boolean traced;
 
-    private SriDiscreteAdjoint(SdeSpec spec) {
-        this.spec = spec;
-        this.tab = ((SriAlgorithm) spec.alg).tableau();
-    }
+    private SrkDiscreteAdjoint(SdeSpec spec) { this.spec = spec; }
 
     /** Whether this op computes spec's tape gradient (see the class comment). */
     static boolean applies(SdeSpec spec) {
-        if (forceTape || !(spec.alg instanceof SriAlgorithm)) return false;
-        if (spec.diffusion.noise() == NoiseKind.GENERAL) return false;
+        if (forceTape) return false;
+        if (!(spec.alg instanceof SriAlgorithm && spec.diffusion.noise() != NoiseKind.GENERAL || spec.alg instanceof SraAlgorithm)) return false;
         SolveOptions o = spec.options;
         if (o.callbacks().length > 0 || Boolean.FALSE.equals(o.compile())) return false;
         if (Boolean.TRUE.equals(o.dense())) return false;
@@ -93,7 +91,7 @@ final class SriDiscreteAdjoint extends Op {
 
     /** The solve as this op on the caller's tape. */
     static OdeSolution solve(SdeSpec spec, SensitivityAlgorithm s) {
-        SriDiscreteAdjoint op = new SriDiscreteAdjoint(spec);
+        SrkDiscreteAdjoint op = new SrkDiscreteAdjoint(spec);
         Tensor series = Dispatch.apply(op, spec.u0, spec.p);
         return SdeSensitivity.asSolution(series, op.ts.clone(), op.rc, op.stats, s);
     }
@@ -112,14 +110,14 @@ final class SriDiscreteAdjoint extends Op {
         Stepper<double[], ?> stepper = spec.alg.stepper(so);
         double[] x0 = in[0].toDoubleArray();
         OdeSolution sol;
-        if (stepper instanceof SriStepper<?> any) {
+        if (stepper instanceof SriStepper<?> && spec.alg instanceof SriAlgorithm || stepper instanceof SraStepper<?> && spec.alg instanceof SraAlgorithm) {
             @SuppressWarnings("unchecked")
-            SriStepper<double[]> sri = (SriStepper<double[]>) any;
-            rec = new Recorder(sri, n, m);
+            SdeStepper<double[]> family = (SdeStepper<double[]>) stepper;
+            rec = new Recorder(family, n, m);
             sol = plain.run(rec, ops, x0);
             if (sol.retcode().successful()) rec.count++;   // a successful solve ends on an accepted step
         } else {
-            sol = plain.run(stepper, ops, x0);   // a member with a stepper of its own: the tape through its ops is the answer
+            sol = plain.run(stepper, ops, x0);   // a member with a stepper of its own: the tape through its ops is the answer (traced stays false)
         }
         rc = sol.retcode();
         stats = sol.stats();
@@ -167,7 +165,9 @@ final class SriDiscreteAdjoint extends Op {
             return AD.vjps(xs -> spec.withInputs(xs[0], xs[1]).integrate().u(), ct, in);
         }
         if (!rc.successful()) return new Tensor[] {Tensor.full(Double.NaN, in[0].shape()), Tensor.full(Double.NaN, in[1].shape())};
-        double[][] g = new Backward(in[0], in[1]).run(ct.unsafeData());
+        Sweep sweep = spec.alg instanceof SriAlgorithm sri ? new SriSweep(in[0], in[1], sri.tableau())
+                : new SraSweep(in[0], in[1], ((SraAlgorithm) spec.alg).tableau());
+        double[][] g = sweep.run(ct.unsafeData());
         return new Tensor[] {needs[0] ? Tensor.unsafeWrap(in[0].shape(), g[0]) : null, needs[1] ? Tensor.unsafeWrap(in[1].shape(), g[1]) : null};
     }
 
@@ -180,19 +180,19 @@ final class SriDiscreteAdjoint extends Op {
     }
 
     /**
-     * The SRI stepper of the solve, keeping each attempt's (t, h, u, ΔW, H) in slot count; the
+     * The SRI or SRA stepper of the solve, keeping each attempt's (t, h, u, ΔW, H) in slot count; the
      * next attempt tells whether it was accepted (it starts from this attempt's u') or rejected
      * (it starts from the same u and overwrites the slot).
      */
     private static final class Recorder implements Stepper<double[], SdeStepper.Linear> {
-        private final SriStepper<double[]> sri;
+        private final SdeStepper<double[]> st;
         final int n, m;
         double[] t = new double[64], h = new double[64], u, dw, lv;
         int count;
         private double[] pendingEnd;
 
-        Recorder(SriStepper<double[]> sri, int n, int m) {
-            this.sri = sri;
+        Recorder(SdeStepper<double[]> st, int n, int m) {
+            this.st = st;
             this.n = n;
             this.m = m;
             u = new double[64 * n];
@@ -216,21 +216,21 @@ final class SriDiscreteAdjoint extends Op {
             t[count] = time;
             h[count] = step;
             System.arraycopy(x, 0, u, count * n, n);
-            Step<double[], SdeStepper.Linear> s = sri.attempt(time, x, fx, step, norm);
-            System.arraycopy(sri.dW, 0, dw, count * m, m);
-            System.arraycopy(sri.levy, 0, lv, count * m, m);
+            Step<double[], SdeStepper.Linear> s = st.attempt(time, x, fx, step, norm);
+            System.arraycopy(st.dW, 0, dw, count * m, m);
+            System.arraycopy(st.levy, 0, lv, count * m, m);
             pendingEnd = s.unew;
             return s;
         }
 
-        @Override public int order() { return sri.order(); }
-        @Override public int errorOrder() { return sri.errorOrder(); }
-        @Override public boolean adaptive() { return sri.adaptive(); }
-        @Override public boolean resumesStepAfterStop() { return sri.resumesStepAfterStop(); }
-        @Override public StepController defaultController() { return sri.defaultController(); }
-        @Override public StateOps<double[]> ops() { return sri.ops(); }
-        @Override public boolean interpolationNeedsFnew() { return sri.interpolationNeedsFnew(); }
-        @Override public double[] interpolate(Step<double[], SdeStepper.Linear> step, double theta) { return sri.interpolate(step, theta); }
+        @Override public int order() { return st.order(); }
+        @Override public int errorOrder() { return st.errorOrder(); }
+        @Override public boolean adaptive() { return st.adaptive(); }
+        @Override public boolean resumesStepAfterStop() { return st.resumesStepAfterStop(); }
+        @Override public StepController defaultController() { return st.defaultController(); }
+        @Override public StateOps<double[]> ops() { return st.ops(); }
+        @Override public boolean interpolationNeedsFnew() { return st.interpolationNeedsFnew(); }
+        @Override public double[] interpolate(Step<double[], SdeStepper.Linear> step, double theta) { return st.interpolate(step, theta); }
     }
 
     /** A compiled function's VJP-only program over flat arrays, p bound: λᵀ∂φ/∂u, and λᵀ∂φ/∂p when p has entries. */
@@ -266,24 +266,83 @@ final class SriDiscreteAdjoint extends Op {
         }
     }
 
-    /** One backward sweep over the accepted steps, with scratch for one step's stages. */
-    private final class Backward {
-        private final int s, np;
-        private final CompiledFunction.Runner fRun, gRun;
-        private final Vjp fVjp, gVjp;
+    /** One backward sweep over the accepted steps: the saved states' cotangents enter at their steps; each step is undone by its family. */
+    private abstract class Sweep {
+        final int s, np;
+        final CompiledFunction.Runner fRun, gRun;
+        final Vjp fVjp, gVjp;
         private final double[] time = new double[1];
         private final double[][] args = {null, null, time};
-        private final double[][] h0, h1, fv, gv, fbar, gbar;
-        private final double[] w, chi1, chi2, chi3, x, gu, hbar0, hbar1, gp, pbar;
+        final double[] x, pbar, gp;
 
-        Backward(Tensor u0, Tensor p) {
-            s = tab.stages();
+        Sweep(Tensor u0, Tensor p, int stages) {
+            s = stages;
             np = p.size();
             CompiledFunction cf = spec.drift.compiled(u0, p), cg = spec.diffusion.compiled(u0, p);
             fRun = cf.runner().bind(1, p.unsafeData());
             gRun = cg.runner().bind(1, p.unsafeData());
             fVjp = Vjp.of(cf, spec);
             gVjp = Vjp.of(cg, spec);
+            x = new double[n];
+            gp = new double[np];
+            pbar = new double[np];
+        }
+
+        /** {dL/du0, dL/dp} from the cotangent of the saved series [nt·n]. */
+        double[][] run(double[] c) {
+            int steps = rec.count;
+            double[] endBar = new double[steps * n];   // cotangent of each accepted step's end state
+            double[] u0bar = new double[n];
+            for (int i = 0; i < ts.length; i++) {
+                int k = source[i], off = i * n;
+                double th = thetas[i];
+                if (k < 0) {
+                    for (int j = 0; j < n; j++) u0bar[j] += c[off + j];
+                } else if (th == 1.0) {
+                    for (int j = 0; j < n; j++) endBar[k * n + j] += c[off + j];
+                } else {
+                    // (1 − θ)u + θu': u is the previous step's end (or u0)
+                    for (int j = 0; j < n; j++) {
+                        endBar[k * n + j] += th * c[off + j];
+                        if (k > 0) endBar[(k - 1) * n + j] += (1 - th) * c[off + j];
+                        else u0bar[j] += (1 - th) * c[off + j];
+                    }
+                }
+            }
+            double[] bar = new double[n];
+            for (int k = steps - 1; k >= 0; k--) {
+                boolean live = false;
+                for (int j = 0; j < n; j++) {
+                    bar[j] += endBar[k * n + j];
+                    live |= bar[j] != 0.0;
+                }
+                if (!live) continue;
+                System.arraycopy(rec.u, k * n, x, 0, n);
+                step(k, rec.t[k], rec.h[k], bar);
+            }
+            for (int j = 0; j < n; j++) bar[j] += u0bar[j];
+            return new double[][] {bar, pbar.clone()};
+        }
+
+        /** Replaces bar, the cotangent of step k's end, by that of its start x; adds the step's part of dL/dp to pbar. */
+        abstract void step(int k, double t, double h, double[] bar);
+
+        void eval(CompiledFunction.Runner r, double[] in, double t, double[] out) {
+            args[0] = in;
+            time[0] = t;
+            r.runInto(args, out, 0);
+        }
+    }
+
+    /** Rößler's SRI step (diagonal or scalar noise: the products with the increments are per component). */
+    private final class SriSweep extends Sweep {
+        private final SriTableau tab;
+        private final double[][] h0, h1, fv, gv, fbar, gbar;
+        private final double[] w, chi1, chi2, chi3, hbar0, hbar1;
+
+        SriSweep(Tensor u0, Tensor p, SriTableau tab) {
+            super(u0, p, tab.stages());
+            this.tab = tab;
             h0 = new double[s][n];
             h1 = new double[s][n];
             fv = new double[s][n];
@@ -294,55 +353,12 @@ final class SriDiscreteAdjoint extends Op {
             chi1 = new double[n];
             chi2 = new double[n];
             chi3 = new double[n];
-            x = new double[n];
-            gu = new double[n];
             hbar0 = new double[n];
             hbar1 = new double[n];
-            gp = new double[np];
-            pbar = new double[np];
         }
 
-        /** {dL/du0, dL/dp} from the cotangent of the saved series [nt·n]. */
-        double[][] run(double[] c) {
-            int steps = rec.count;
-            double[] endBar = new double[steps * n];   // cotangent of each accepted step's end state
-            double[] ubar = new double[n];
-            for (int i = 0; i < ts.length; i++) {
-                int k = source[i], off = i * n;
-                double th = thetas[i];
-                if (k < 0) {
-                    for (int j = 0; j < n; j++) ubar[j] += c[off + j];
-                    continue;
-                }
-                if (th == 1.0) {
-                    for (int j = 0; j < n; j++) endBar[k * n + j] += c[off + j];
-                    continue;
-                }
-                // (1 − θ)u + θu': u is the previous step's end (or u0)
-                for (int j = 0; j < n; j++) {
-                    endBar[k * n + j] += th * c[off + j];
-                    if (k > 0) endBar[(k - 1) * n + j] += (1 - th) * c[off + j];
-                    else ubar[j] += (1 - th) * c[off + j];
-                }
-            }
-            double[] u0bar = ubar;
-            double[] bar = new double[n];
-            for (int k = steps - 1; k >= 0; k--) {
-                boolean live = false;
-                for (int j = 0; j < n; j++) {
-                    bar[j] += endBar[k * n + j];
-                    live |= bar[j] != 0.0;
-                }
-                if (live) step(k, bar);
-            }
-            for (int j = 0; j < n; j++) bar[j] += u0bar[j];
-            return new double[][] {bar, pbar.clone()};
-        }
-
-        /** Replaces bar, the cotangent of step k's end, by that of its start; adds the step's part of dL/dp to pbar. */
-        private void step(int k, double[] bar) {
-            double t = rec.t[k], h = rec.h[k], sq = Math.sqrt(h);
-            System.arraycopy(rec.u, k * n, x, 0, n);
+        @Override void step(int k, double t, double h, double[] bar) {
+            double sq = Math.sqrt(h);
             noise(k, h, sq);
             stages(t, h, sq);
             // u' = u + h Σ αⱼ Fⱼ + Σ (β¹ⱼ I₍₁₎ + β²ⱼ I₍₁,₁₎/√h + β³ⱼ I₍₁,₀₎/h + β⁴ⱼ I₍₁,₁,₁₎/h) ⊙ Gⱼ
@@ -384,7 +400,7 @@ final class SriDiscreteAdjoint extends Op {
         private void noise(int k, double h, double sq) {
             int m = rec.m;
             for (int j = 0; j < n; j++) {
-                int ch = m == 1 ? k * m : k * m + j;
+                int ch = m == 1 ? k : k * m + j;
                 double wj = rec.dw[ch], lj = rec.lv[ch];
                 w[j] = wj;
                 chi1[j] = (wj * wj - h) / (2 * sq);
@@ -398,7 +414,7 @@ final class SriDiscreteAdjoint extends Op {
             for (int i = 0; i < s; i++) {
                 double[] a = h0[i], b = h1[i];
                 for (int j = 0; j < n; j++) {
-                    double base = x[j], s0 = 0.0, s1 = 0.0, sb0 = 0.0, sb1 = 0.0;
+                    double s0 = 0.0, s1 = 0.0, sb0 = 0.0, sb1 = 0.0;
                     for (int q = 0; q < i; q++) {
                         double fq = fv[q][j], gq = gv[q][j];
                         s0 += h * tab.a0[i][q] * fq;
@@ -406,19 +422,137 @@ final class SriDiscreteAdjoint extends Op {
                         sb0 += tab.b0[i][q] * gq;
                         sb1 += sq * tab.b1[i][q] * gq;
                     }
-                    a[j] = base + s0 + sb0 * chi2[j];
-                    b[j] = base + s1 + sb1;
+                    a[j] = x[j] + s0 + sb0 * chi2[j];
+                    b[j] = x[j] + s1 + sb1;
                 }
                 if (i == s - 1) break;
                 eval(fRun, a, t + tab.c0[i] * h, fv[i]);
                 eval(gRun, b, t + tab.c1[i] * h, gv[i]);
             }
         }
+    }
 
-        private void eval(CompiledFunction.Runner r, double[] in, double t, double[] out) {
-            args[0] = in;
-            time[0] = t;
-            r.runInto(args, out, 0);
+    /**
+     * Rößler's SRA step (additive noise, any noise form): G_i = g(u, t + c¹ᵢh), so g's VJPs are all
+     * at the step's start; the products with the increments are g ⊙ w (diagonal), g·w₀ (scalar) or
+     * g·w (general, g [n, m]), whose transposes give G's cotangents.
+     */
+    private final class SraSweep extends Sweep {
+        private final SraTableau tab;
+        private final NoiseKind noise;
+        private final int m, gl;
+        private final double[][] h0, fv, gv, fbar, gbar;
+        private final double[] dw, chi2, hbar, nsum;
+
+        SraSweep(Tensor u0, Tensor p, SraTableau tab) {
+            super(u0, p, tab.stages());
+            this.tab = tab;
+            this.noise = spec.diffusion.noise();
+            this.m = rec.m;
+            this.gl = noise == NoiseKind.GENERAL ? n * m : n;
+            h0 = new double[s][n];
+            fv = new double[s][n];
+            gv = new double[s][gl];
+            fbar = new double[s][n];
+            gbar = new double[s][gl];
+            dw = new double[m];
+            chi2 = new double[m];
+            hbar = new double[n];
+            nsum = new double[gl];
+        }
+
+        @Override void step(int k, double t, double h, double[] bar) {
+            for (int c = 0; c < m; c++) {
+                dw[c] = rec.dw[k * m + c];
+                chi2[c] = dw[c] / 2 + rec.lv[k * m + c];
+            }
+            // G at the start (a stage with the c¹ of an earlier one reuses its value, as the stepper does)
+            for (int i = 0; i < s; i++) {
+                int same = sameAs(i);
+                if (same >= 0) System.arraycopy(gv[same], 0, gv[i], 0, gl);
+                else eval(gRun, x, t + tab.c1[i] * h, gv[i]);
+            }
+            // H⁰ᵢ = u + h Σ A⁰ᵢⱼ Fⱼ + noise(Σ B⁰ᵢⱼ Gⱼ, I₍₁,₀₎/h)
+            for (int i = 0; i < s; i++) {
+                double[] a = h0[i];
+                Arrays.fill(nsum, 0.0);
+                for (int q = 0; q < i; q++) {
+                    double b0 = tab.b0[i][q];
+                    if (b0 != 0.0) for (int j = 0; j < gl; j++) nsum[j] += b0 * gv[q][j];
+                }
+                applyNoise(nsum, chi2, a);
+                for (int j = 0; j < n; j++) {
+                    double s0 = 0.0;
+                    for (int q = 0; q < i; q++) s0 += h * tab.a0[i][q] * fv[q][j];
+                    a[j] += x[j] + s0;
+                }
+                if (i < s - 1) eval(fRun, a, t + tab.c0[i] * h, fv[i]);
+            }
+            // u' = u + h Σ αⱼ Fⱼ + noise(Σ β¹ⱼ Gⱼ, ΔW) + noise(Σ β²ⱼ Gⱼ, I₍₁,₀₎/h)
+            for (int i = 0; i < s; i++) {
+                double a = h * tab.alpha[i];
+                for (int j = 0; j < n; j++) fbar[i][j] = a * bar[j];
+                Arrays.fill(gbar[i], 0.0);
+                transposeNoise(bar, dw, tab.beta1[i], gbar[i]);
+                transposeNoise(bar, chi2, tab.beta2[i], gbar[i]);
+            }
+            for (int i = s - 1; i >= 0; i--) {
+                if (allZero(fbar[i])) continue;
+                fVjp.run(h0[i], t + tab.c0[i] * h, fbar[i], hbar, gp, pbar);
+                for (int j = 0; j < n; j++) bar[j] += hbar[j];
+                for (int q = 0; q < i; q++) {
+                    double a0 = h * tab.a0[i][q];
+                    if (a0 != 0.0) for (int j = 0; j < n; j++) fbar[q][j] += a0 * hbar[j];
+                    transposeNoise(hbar, chi2, tab.b0[i][q], gbar[q]);
+                }
+            }
+            // every G is g at the start: one VJP per distinct c¹ with the summed cotangent
+            for (int i = s - 1; i >= 0; i--) {
+                int same = sameAs(i);
+                if (same >= 0) {
+                    for (int j = 0; j < gl; j++) gbar[same][j] += gbar[i][j];
+                    continue;
+                }
+                if (allZero(gbar[i])) continue;
+                gVjp.run(x, t + tab.c1[i] * h, gbar[i], hbar, gp, pbar);
+                for (int j = 0; j < n; j++) bar[j] += hbar[j];
+            }
+        }
+
+        /** The earliest stage before i with the same c¹ (whose g value the stepper reuses), or -1. */
+        private int sameAs(int i) {
+            for (int j = 0; j < i; j++) if (tab.c1[j] == tab.c1[i]) return j;
+            return -1;
+        }
+
+        /** out = noise(g, w): g ⊙ w, g·w₀ or the matrix product, by the problem's noise form. */
+        private void applyNoise(double[] g, double[] w, double[] out) {
+            for (int j = 0; j < n; j++) {
+                out[j] = switch (noise) {
+                    case DIAGONAL -> g[j] * w[j];
+                    case SCALAR -> g[j] * w[0];
+                    case GENERAL -> {
+                        double acc = 0.0;
+                        for (int c = 0; c < m; c++) acc += g[j * m + c] * w[c];
+                        yield acc;
+                    }
+                };
+            }
+        }
+
+        /** gbar += coef·(the transpose of g ↦ noise(g, w)) applied to v. */
+        private void transposeNoise(double[] v, double[] w, double coef, double[] gb) {
+            if (coef == 0.0) return;
+            for (int j = 0; j < n; j++) {
+                double cv = coef * v[j];
+                switch (noise) {
+                    case DIAGONAL -> gb[j] += cv * w[j];
+                    case SCALAR -> gb[j] += cv * w[0];
+                    case GENERAL -> {
+                        for (int c = 0; c < m; c++) gb[j * m + c] += cv * w[c];
+                    }
+                }
+            }
         }
     }
 
