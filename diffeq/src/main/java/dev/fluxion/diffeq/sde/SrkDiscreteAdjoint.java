@@ -334,11 +334,21 @@ final class SrkDiscreteAdjoint extends Op {
         }
     }
 
-    /** Rößler's SRI step (diagonal or scalar noise: the products with the increments are per component). */
+    /**
+     * Rößler's SRI step (diagonal or scalar noise: the products with the increments are per
+     * component). The tableau's nonzero entries are listed once per row (most of a step's work
+     * besides the VJP runs is these sums), and which stages' f and g have a cotangent at all
+     * (α, β or a later live stage reading them) is decided once from the structure, so a stage
+     * whose value only the error estimate reads costs nothing here.
+     */
     private final class SriSweep extends Sweep {
         private final SriTableau tab;
         private final double[][] h0, h1, fv, gv, fbar, gbar;
         private final double[] w, chi1, chi2, chi3, hbar0, hbar1;
+        // row i's nonzero A⁰, A¹, B⁰, B¹ entries: columns and values
+        private final int[][] a0q, a1q, b0q, b1q;
+        private final double[][] a0c, a1c, b0c, b1c;
+        private final boolean[] fLive, gLive;
 
         SriSweep(Tensor u0, Tensor p, SriTableau tab) {
             super(u0, p, tab.stages());
@@ -355,6 +365,35 @@ final class SrkDiscreteAdjoint extends Op {
             chi3 = new double[n];
             hbar0 = new double[n];
             hbar1 = new double[n];
+            a0q = new int[s][];
+            a1q = new int[s][];
+            b0q = new int[s][];
+            b1q = new int[s][];
+            a0c = new double[s][];
+            a1c = new double[s][];
+            b0c = new double[s][];
+            b1c = new double[s][];
+            for (int i = 0; i < s; i++) {
+                a0q[i] = live(tab.a0[i], i);
+                a1q[i] = live(tab.a1[i], i);
+                b0q[i] = live(tab.b0[i], i);
+                b1q[i] = live(tab.b1[i], i);
+                a0c[i] = values(tab.a0[i], a0q[i]);
+                a1c[i] = values(tab.a1[i], a1q[i]);
+                b0c[i] = values(tab.b0[i], b0q[i]);
+                b1c[i] = values(tab.b1[i], b1q[i]);
+            }
+            fLive = new boolean[s];
+            gLive = new boolean[s];
+            for (int q = s - 1; q >= 0; q--) {
+                boolean f = tab.alpha[q] != 0.0, g = tab.beta1[q] != 0.0 || tab.beta2[q] != 0.0 || tab.beta3[q] != 0.0 || tab.beta4[q] != 0.0;
+                for (int i = q + 1; i < s; i++) {
+                    f |= tab.a0[i][q] != 0.0 && fLive[i] || tab.a1[i][q] != 0.0 && gLive[i];
+                    g |= tab.b0[i][q] != 0.0 && fLive[i] || tab.b1[i][q] != 0.0 && gLive[i];
+                }
+                fLive[q] = f;
+                gLive[q] = g;
+            }
         }
 
         @Override void step(int k, double t, double h, double[] bar) {
@@ -363,35 +402,40 @@ final class SrkDiscreteAdjoint extends Op {
             stages(t, h, sq);
             // u' = u + h Σ αⱼ Fⱼ + Σ (β¹ⱼ I₍₁₎ + β²ⱼ I₍₁,₁₎/√h + β³ⱼ I₍₁,₀₎/h + β⁴ⱼ I₍₁,₁,₁₎/h) ⊙ Gⱼ
             for (int i = 0; i < s; i++) {
-                double a = h * tab.alpha[i];
+                double a = h * tab.alpha[i], c1 = tab.beta1[i], c2 = tab.beta2[i], c3 = tab.beta3[i], c4 = tab.beta4[i];
                 double[] fb = fbar[i], gb = gbar[i];
                 for (int j = 0; j < n; j++) {
                     fb[j] = a * bar[j];
-                    gb[j] = (tab.beta1[i] * w[j] + tab.beta2[i] * chi1[j] + tab.beta3[i] * chi2[j] + tab.beta4[i] * chi3[j]) * bar[j];
+                    gb[j] = (c1 * w[j] + c2 * chi1[j] + c3 * chi2[j] + c4 * chi3[j]) * bar[j];
                 }
             }
             // bar now accumulates the cotangent of u
             for (int i = s - 1; i >= 0; i--) {
-                boolean fLive = !allZero(fbar[i]), gLive = !allZero(gbar[i]);
-                if (fLive) {
+                if (fLive[i]) {
                     fVjp.run(h0[i], t + tab.c0[i] * h, fbar[i], hbar0, gp, pbar);
                     for (int j = 0; j < n; j++) bar[j] += hbar0[j];
-                } else {
-                    Arrays.fill(hbar0, 0.0);
+                    // H⁰ᵢ = u + h Σ A⁰ᵢⱼ Fⱼ + (Σ B⁰ᵢⱼ Gⱼ) ⊙ I₍₁,₀₎/h
+                    int[] qs = a0q[i];
+                    double[] cs = a0c[i];
+                    for (int m = 0; m < qs.length; m++) addScaled(fbar[qs[m]], h * cs[m], hbar0);
+                    qs = b0q[i];
+                    cs = b0c[i];
+                    for (int m = 0; m < qs.length; m++) {
+                        double c = cs[m];
+                        double[] gb = gbar[qs[m]];
+                        for (int j = 0; j < n; j++) gb[j] += c * chi2[j] * hbar0[j];
+                    }
                 }
-                if (gLive) {
+                if (gLive[i]) {
                     gVjp.run(h1[i], t + tab.c1[i] * h, gbar[i], hbar1, gp, pbar);
                     for (int j = 0; j < n; j++) bar[j] += hbar1[j];
-                } else {
-                    Arrays.fill(hbar1, 0.0);
-                }
-                if (!fLive && !gLive) continue;
-                // H⁰ᵢ = u + h Σ A⁰ᵢⱼ Fⱼ + (Σ B⁰ᵢⱼ Gⱼ) ⊙ I₍₁,₀₎/h;  H¹ᵢ = u + h Σ A¹ᵢⱼ Fⱼ + √h Σ B¹ᵢⱼ Gⱼ
-                for (int q = 0; q < i; q++) {
-                    double a0 = h * tab.a0[i][q], a1 = h * tab.a1[i][q], b0 = tab.b0[i][q], b1 = sq * tab.b1[i][q];
-                    double[] fb = fbar[q], gb = gbar[q];
-                    if (a0 != 0.0 || a1 != 0.0) for (int j = 0; j < n; j++) fb[j] += a0 * hbar0[j] + a1 * hbar1[j];
-                    if (b0 != 0.0 || b1 != 0.0) for (int j = 0; j < n; j++) gb[j] += b0 * chi2[j] * hbar0[j] + b1 * hbar1[j];
+                    // H¹ᵢ = u + h Σ A¹ᵢⱼ Fⱼ + √h Σ B¹ᵢⱼ Gⱼ
+                    int[] qs = a1q[i];
+                    double[] cs = a1c[i];
+                    for (int m = 0; m < qs.length; m++) addScaled(fbar[qs[m]], h * cs[m], hbar1);
+                    qs = b1q[i];
+                    cs = b1c[i];
+                    for (int m = 0; m < qs.length; m++) addScaled(gbar[qs[m]], sq * cs[m], hbar1);
                 }
             }
         }
@@ -409,27 +453,59 @@ final class SrkDiscreteAdjoint extends Op {
             }
         }
 
-        /** The stage inputs H⁰ᵢ, H¹ᵢ (and F, G of all stages but the last, which only u' reads) from the start state x. */
+        /**
+         * The stage inputs H⁰ᵢ, H¹ᵢ of the live stages from the start state x (and F, G of all
+         * stages but the last, which only u' reads), each summed left to right over the nonzero
+         * terms as the stepper sums it.
+         */
         private void stages(double t, double h, double sq) {
             for (int i = 0; i < s; i++) {
                 double[] a = h0[i], b = h1[i];
-                for (int j = 0; j < n; j++) {
-                    double s0 = 0.0, s1 = 0.0, sb0 = 0.0, sb1 = 0.0;
-                    for (int q = 0; q < i; q++) {
-                        double fq = fv[q][j], gq = gv[q][j];
-                        s0 += h * tab.a0[i][q] * fq;
-                        s1 += h * tab.a1[i][q] * fq;
-                        sb0 += tab.b0[i][q] * gq;
-                        sb1 += sq * tab.b1[i][q] * gq;
+                System.arraycopy(x, 0, a, 0, n);
+                System.arraycopy(x, 0, b, 0, n);
+                int[] qs = a0q[i];
+                double[] cs = a0c[i];
+                for (int m = 0; m < qs.length; m++) addScaled(a, h * cs[m], fv[qs[m]]);
+                qs = b0q[i];
+                cs = b0c[i];
+                if (qs.length > 0) {
+                    for (int j = 0; j < n; j++) {
+                        double acc = 0.0;
+                        for (int m = 0; m < qs.length; m++) acc += cs[m] * gv[qs[m]][j];
+                        a[j] += acc * chi2[j];
                     }
-                    a[j] = x[j] + s0 + sb0 * chi2[j];
-                    b[j] = x[j] + s1 + sb1;
                 }
+                qs = a1q[i];
+                cs = a1c[i];
+                for (int m = 0; m < qs.length; m++) addScaled(b, h * cs[m], fv[qs[m]]);
+                qs = b1q[i];
+                cs = b1c[i];
+                for (int m = 0; m < qs.length; m++) addScaled(b, sq * cs[m], gv[qs[m]]);
                 if (i == s - 1) break;
                 eval(fRun, a, t + tab.c0[i] * h, fv[i]);
                 eval(gRun, b, t + tab.c1[i] * h, gv[i]);
             }
         }
+    }
+
+    /** acc += c·v. */
+    private static void addScaled(double[] acc, double c, double[] v) {
+        for (int j = 0; j < acc.length; j++) acc[j] += c * v[j];
+    }
+
+    /** The columns q < i of row with a nonzero entry. */
+    private static int[] live(double[] row, int i) {
+        int c = 0;
+        for (int q = 0; q < i; q++) if (row[q] != 0.0) c++;
+        int[] out = new int[c];
+        for (int q = 0, m = 0; q < i; q++) if (row[q] != 0.0) out[m++] = q;
+        return out;
+    }
+
+    private static double[] values(double[] row, int[] qs) {
+        double[] out = new double[qs.length];
+        for (int m = 0; m < qs.length; m++) out[m] = row[qs[m]];
+        return out;
     }
 
     /**
