@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * increments).
  *
  * <p>The forward pass is the plain solve on flat arrays, keeping for each accepted step its start
- * time, step size, start state, ΔW and Lévy area H in growing primitive arrays (a rejected
+ * time, step size, start state and its f, ΔW and Lévy area H in growing primitive arrays (a rejected
  * attempt's slot is overwritten by the retry). The backward pass walks the accepted steps in
  * reverse; per step it recomputes the stage inputs from the kept start state (f and g on flat
  * arrays; the last stage's values feed only u' and are not needed), then runs f's and g's compiled
@@ -176,7 +176,7 @@ final class SrkDiscreteAdjoint extends Op {
     }
 
     @Override public long residualSize() {
-        return rec == null ? 0 : (long) rec.count * (2 + n + 2L * rec.m);
+        return rec == null ? 0 : (long) rec.count * (2 + 2L * n + 2L * rec.m);
     }
 
     /**
@@ -187,7 +187,7 @@ final class SrkDiscreteAdjoint extends Op {
     private static final class Recorder implements Stepper<double[], SdeStepper.Linear> {
         private final SdeStepper<double[]> st;
         final int n, m;
-        double[] t = new double[64], h = new double[64], u, dw, lv;
+        double[] t = new double[64], h = new double[64], u, fu, dw, lv;
         int count;
         private double[] pendingEnd;
 
@@ -196,6 +196,7 @@ final class SrkDiscreteAdjoint extends Op {
             this.n = n;
             this.m = m;
             u = new double[64 * n];
+            fu = new double[64 * n];
             dw = new double[64 * m];
             lv = new double[64 * m];
         }
@@ -210,12 +211,14 @@ final class SrkDiscreteAdjoint extends Op {
                 t = Arrays.copyOf(t, cap);
                 h = Arrays.copyOf(h, cap);
                 u = Arrays.copyOf(u, cap * n);
+                fu = Arrays.copyOf(fu, cap * n);
                 dw = Arrays.copyOf(dw, cap * m);
                 lv = Arrays.copyOf(lv, cap * m);
             }
             t[count] = time;
             h[count] = step;
             System.arraycopy(x, 0, u, count * n, n);
+            System.arraycopy(fx, 0, fu, count * n, n);   // f(u, t), the stage-0 drift the step reads
             Step<double[], SdeStepper.Linear> s = st.attempt(time, x, fx, step, norm);
             System.arraycopy(st.dW, 0, dw, count * m, m);
             System.arraycopy(st.levy, 0, lv, count * m, m);
@@ -399,7 +402,7 @@ final class SrkDiscreteAdjoint extends Op {
         @Override void step(int k, double t, double h, double[] bar) {
             double sq = Math.sqrt(h);
             noise(k, h, sq);
-            stages(t, h, sq);
+            stages(k, t, h, sq);
             // u' = u + h Σ αⱼ Fⱼ + Σ (β¹ⱼ I₍₁₎ + β²ⱼ I₍₁,₁₎/√h + β³ⱼ I₍₁,₀₎/h + β⁴ⱼ I₍₁,₁,₁₎/h) ⊙ Gⱼ
             for (int i = 0; i < s; i++) {
                 double a = h * tab.alpha[i], c1 = tab.beta1[i], c2 = tab.beta2[i], c3 = tab.beta3[i], c4 = tab.beta4[i];
@@ -454,11 +457,11 @@ final class SrkDiscreteAdjoint extends Op {
         }
 
         /**
-         * The stage inputs H⁰ᵢ, H¹ᵢ of the live stages from the start state x (and F, G of all
-         * stages but the last, which only u' reads), each summed left to right over the nonzero
+         * The stage inputs H⁰ᵢ, H¹ᵢ from the start state x (and F, G of all stages but the last,
+         * which only u' reads; F₀ is the kept f(u, t)), each summed left to right over the nonzero
          * terms as the stepper sums it.
          */
-        private void stages(double t, double h, double sq) {
+        private void stages(int k, double t, double h, double sq) {
             for (int i = 0; i < s; i++) {
                 double[] a = h0[i], b = h1[i];
                 System.arraycopy(x, 0, a, 0, n);
@@ -482,7 +485,8 @@ final class SrkDiscreteAdjoint extends Op {
                 cs = b1c[i];
                 for (int m = 0; m < qs.length; m++) addScaled(b, sq * cs[m], gv[qs[m]]);
                 if (i == s - 1) break;
-                eval(fRun, a, t + tab.c0[i] * h, fv[i]);
+                if (i == 0 && tab.c0[0] == 0.0) System.arraycopy(rec.fu, k * n, fv[0], 0, n);   // H⁰₀ = u: the step's own f(u, t)
+                else eval(fRun, a, t + tab.c0[i] * h, fv[i]);
                 eval(gRun, b, t + tab.c1[i] * h, gv[i]);
             }
         }
@@ -562,7 +566,8 @@ final class SrkDiscreteAdjoint extends Op {
                     for (int q = 0; q < i; q++) s0 += h * tab.a0[i][q] * fv[q][j];
                     a[j] += x[j] + s0;
                 }
-                if (i < s - 1) eval(fRun, a, t + tab.c0[i] * h, fv[i]);
+                if (i == 0 && tab.c0[0] == 0.0) System.arraycopy(rec.fu, k * n, fv[0], 0, n);   // H⁰₀ = u: the step's own f(u, t)
+                else if (i < s - 1) eval(fRun, a, t + tab.c0[i] * h, fv[i]);
             }
             // u' = u + h Σ αⱼ Fⱼ + noise(Σ β¹ⱼ Gⱼ, ΔW) + noise(Σ β²ⱼ Gⱼ, I₍₁,₀₎/h)
             for (int i = 0; i < s; i++) {
