@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Gradients of an SDE solve whose u0 or p is on a reverse tape, by the strategy the options name
- * (the same objects as for ODEs): {@code ReverseTape} (the tape through the stepper),
+ * (the same objects as for ODEs): {@code ReverseTape} (the tape through the stepper, or for SRI
+ * methods one op with the discrete adjoint, {@link SrkDiscreteAdjoint}),
  * {@code ForwardDuals} (dual lanes, one op), {@code BacksolveAdjoint} (the Stratonovich adjoint,
  * {@link SdeAdjoint}). Every one is a pathwise derivative on the solve's fixed path. Default:
  * ForwardDuals up to 100 inputs, else ReverseTape.
@@ -23,7 +24,10 @@ final class SdeSensitivity {
     static OdeSolution solve(SdeSpec spec) {
         SensitivityAlgorithm s = spec.options.sensealg();
         if (s == null) s = spec.u0.size() + spec.p.size() <= 100 ? new ForwardDuals() : new ReverseTape();
-        if (s instanceof ReverseTape) return spec.integrate().withSensealg(s);
+        if (s instanceof ReverseTape) {
+            // an SRI solve of compiled f and g: one op with the discrete adjoint; else the tape through the stepper's ops
+            return SrkDiscreteAdjoint.applies(spec) ? SrkDiscreteAdjoint.solve(spec, s) : spec.integrate().withSensealg(s);
+        }
         if (s instanceof ForwardDuals fd) {
             SdeDualOp op = new SdeDualOp(spec, fd.chunk());
             Tensor series = Dispatch.apply(op, spec.u0, spec.p);
