@@ -96,6 +96,7 @@ final class SriStepper<S> extends SdeStepper<S> {
      * ({@link Live}); a step so short that h times a nonzero coefficient underflows takes the
      * generic path. A state holds the primal and, on the lane plan, K tangent lanes after it; the
      * noise products act on each lane alike (the per-component increments are repeated per lane).
+     * SOSRI's dense four-stage tableau takes {@link #attemptDense4}, the same sums written out.
      */
     private Step<double[], Linear> attemptFlat(double t, double[] u, double[] fu, double h, ErrorNorm norm) {
         increment(t, h);
