@@ -183,11 +183,11 @@ final class SriStepper<S> extends SdeStepper<S> {
             x2[i] = wi / 2 + li;                           // I_(1,0)/h
             x3[i] = (wi * wi * wi - 3 * h * wi) / (6 * h);   // I_(1,1,1)/h
         }
-        for (int o = n; o < len; o += n) {   // the same values for every lane
-            System.arraycopy(w, 0, w, o, n);
-            System.arraycopy(x1, 0, x1, o, n);
-            System.arraycopy(x2, 0, x2, o, n);
-            System.arraycopy(x3, 0, x3, o, n);
+        for (int q = n; q < len; q++) {   // the same values for every lane (a plain loop: four
+            w[q] = w[q - n];              // arraycopy calls per lane of a few components cost more)
+            x1[q] = x1[q - n];
+            x2[q] = x2[q - n];
+            x3[q] = x3[q - n];
         }
     }
 
