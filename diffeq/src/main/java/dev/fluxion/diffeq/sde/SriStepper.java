@@ -19,12 +19,15 @@ final class SriStepper<S> extends SdeStepper<S> {
     private double[][] fk, fbuf, gk;
     private double[] in0, in1, tmp, wc, chi1, chi2, chi3, e1, e2;
     private final Live live;
+    /** The tableau's coefficients when {@link #attemptDense4} applies (SOSRI), else null. */
+    private final Dense4 dense;
 
     SriStepper(SdeOps<S> so, SdeAlgorithm alg, SriTableau tab) {
         super(so, alg);
         this.tab = tab;
         this.flat = so.ops() instanceof FlatStateOps f && so.diffusesInto() ? f : null;
         this.live = new Live(tab);
+        this.dense = Dense4.of(tab);
     }
 
     @SuppressWarnings("unchecked")
@@ -93,43 +96,18 @@ final class SriStepper<S> extends SdeStepper<S> {
      * ({@link Live}); a step so short that h times a nonzero coefficient underflows takes the
      * generic path. A state holds the primal and, on the lane plan, K tangent lanes after it; the
      * noise products act on each lane alike (the per-component increments are repeated per lane).
+     * SOSRI's dense four-stage tableau takes {@link #attemptDense4}, the same sums written out.
      */
     private Step<double[], Linear> attemptFlat(double t, double[] u, double[] fu, double h, ErrorNorm norm) {
         increment(t, h);
         int s = tab.stages(), n = so.n, len = u.length;
-        if (fk == null) {
-            fk = new double[s][];
-            fbuf = new double[s][len];
-            gk = new double[s][len];
-            in0 = new double[len];
-            in1 = new double[len];
-            tmp = new double[len];
-            wc = new double[len];
-            chi1 = new double[len];
-            chi2 = new double[len];
-            chi3 = new double[len];
-            e1 = new double[n];
-            e2 = new double[n];
-        }
+        allocate(s, n, len);
+        double sq = Math.sqrt(h);
+        noiseProducts(h, sq, n, len);
+        if (dense != null && alg.adaptive()) return attemptDense4(t, u, fu, h, sq, norm, n, len);
         Live lv = live;
         double[][] f = fk, g = gk;
-        double sq = Math.sqrt(h);
         double[] w = wc, x1 = chi1, x2 = chi2, x3 = chi3;
-        boolean diagonal = so.noise == NoiseKind.DIAGONAL;
-        for (int i = 0; i < n; i++) {
-            // perComponent: diagonal noise as it is, scalar noise repeated
-            double wi = diagonal ? dW[i] : dW[0], li = diagonal ? levy[i] : levy[0];
-            w[i] = wi;
-            x1[i] = (wi * wi - h) / (2 * sq);              // I_(1,1)/√h
-            x2[i] = wi / 2 + li;                           // I_(1,0)/h
-            x3[i] = (wi * wi * wi - 3 * h * wi) / (6 * h);   // I_(1,1,1)/h
-        }
-        for (int o = n; o < len; o += n) {   // the same values for every lane
-            System.arraycopy(w, 0, w, o, n);
-            System.arraycopy(x1, 0, x1, o, n);
-            System.arraycopy(x2, 0, x2, o, n);
-            System.arraycopy(x3, 0, x3, o, n);
-        }
         for (int i = 0; i < s; i++) {
             int[] j0 = lv.a0[i], jb0 = lv.b0[i], j1 = lv.a1[i], jb1 = lv.b1[i];
             double[] h0 = u, h1 = u;
@@ -177,6 +155,171 @@ final class SriStepper<S> extends SdeStepper<S> {
         return new Step<>(t, h, u, fu, unew, null, err, Linear.INSTANCE);
     }
 
+    private void allocate(int s, int n, int len) {
+        if (fk != null) return;
+        fk = new double[s][];
+        fbuf = new double[s][len];
+        gk = new double[s][len];
+        in0 = new double[len];
+        in1 = new double[len];
+        tmp = new double[len];
+        wc = new double[len];
+        chi1 = new double[len];
+        chi2 = new double[len];
+        chi3 = new double[len];
+        e1 = new double[n];
+        e2 = new double[n];
+    }
+
+    /** ΔW, I₍₁,₁₎/√h, I₍₁,₀₎/h and I₍₁,₁,₁₎/h per component into wc, chi1, chi2, chi3, repeated per lane. */
+    private void noiseProducts(double h, double sq, int n, int len) {
+        double[] w = wc, x1 = chi1, x2 = chi2, x3 = chi3;
+        boolean diagonal = so.noise == NoiseKind.DIAGONAL;
+        for (int i = 0; i < n; i++) {
+            // perComponent: diagonal noise as it is, scalar noise repeated
+            double wi = diagonal ? dW[i] : dW[0], li = diagonal ? levy[i] : levy[0];
+            w[i] = wi;
+            x1[i] = (wi * wi - h) / (2 * sq);              // I_(1,1)/√h
+            x2[i] = wi / 2 + li;                           // I_(1,0)/h
+            x3[i] = (wi * wi * wi - 3 * h * wi) / (6 * h);   // I_(1,1,1)/h
+        }
+        for (int q = n; q < len; q++) {   // the same values for every lane (a plain loop: four
+            w[q] = w[q - n];              // arraycopy calls per lane of a few components cost more)
+            x1[q] = x1[q - n];
+            x2[q] = x2[q - n];
+            x3[q] = x3[q - n];
+        }
+    }
+
+    /**
+     * {@link #attemptFlat} for a four-stage tableau whose strictly lower A⁰, A¹, B⁰, B¹ and all
+     * final weights are nonzero and whose error takes all four drift terms (SOSRI): the same
+     * products and sums in the same order per component, so the same numbers bit for bit, but
+     * each stage input in one pass over the components with its terms written out and the
+     * coefficients in locals. At two components a pass per term spends more on loop set-up than
+     * on arithmetic (measured: see docs/BENCHMARKS.md, issue 13).
+     */
+    private Step<double[], Linear> attemptDense4(double t, double[] u, double[] fu, double h, double sq, ErrorNorm norm, int n, int len) {
+        Dense4 c = dense;
+        double[] w = wc, x1 = chi1, x2 = chi2, x3 = chi3, h0 = in0, h1 = in1;
+        double[][] g = gk;
+        double[] f0 = fu, f1 = fbuf[1], f2 = fbuf[2], f3 = fbuf[3];
+        double[] g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3];
+        so.gInto(u, t + c.c1[0] * h, g0);
+        {   // stage 1
+            double a0 = h * c.a0[1][0], a1 = h * c.a1[1][0], b1 = sq * c.b1[1][0], b0 = c.b0[1][0];
+            for (int q = 0; q < len; q++) {
+                double v = u[q];
+                v += a0 * f0[q];
+                v += (b0 * g0[q]) * x2[q];
+                h0[q] = v;
+                double y = u[q];
+                y += a1 * f0[q];
+                y += b1 * g0[q];
+                h1[q] = y;
+            }
+            flat.evalInto(h0, t + c.c0[1] * h, f1, 0);
+            so.gInto(h1, t + c.c1[1] * h, g1);
+        }
+        {   // stage 2
+            double a00 = h * c.a0[2][0], a01 = h * c.a0[2][1], a10 = h * c.a1[2][0], a11 = h * c.a1[2][1];
+            double b10 = sq * c.b1[2][0], b11 = sq * c.b1[2][1], b00 = c.b0[2][0], b01 = c.b0[2][1];
+            for (int q = 0; q < len; q++) {
+                double v = u[q];
+                v += a00 * f0[q];
+                v += a01 * f1[q];
+                double z = b00 * g0[q];
+                z += b01 * g1[q];
+                v += z * x2[q];
+                h0[q] = v;
+                double y = u[q];
+                y += a10 * f0[q];
+                y += a11 * f1[q];
+                y += b10 * g0[q];
+                y += b11 * g1[q];
+                h1[q] = y;
+            }
+            flat.evalInto(h0, t + c.c0[2] * h, f2, 0);
+            so.gInto(h1, t + c.c1[2] * h, g2);
+        }
+        {   // stage 3
+            double a00 = h * c.a0[3][0], a01 = h * c.a0[3][1], a02 = h * c.a0[3][2];
+            double a10 = h * c.a1[3][0], a11 = h * c.a1[3][1], a12 = h * c.a1[3][2];
+            double b10 = sq * c.b1[3][0], b11 = sq * c.b1[3][1], b12 = sq * c.b1[3][2];
+            double b00 = c.b0[3][0], b01 = c.b0[3][1], b02 = c.b0[3][2];
+            for (int q = 0; q < len; q++) {
+                double v = u[q];
+                v += a00 * f0[q];
+                v += a01 * f1[q];
+                v += a02 * f2[q];
+                double z = b00 * g0[q];
+                z += b01 * g1[q];
+                z += b02 * g2[q];
+                v += z * x2[q];
+                h0[q] = v;
+                double y = u[q];
+                y += a10 * f0[q];
+                y += a11 * f1[q];
+                y += a12 * f2[q];
+                y += b10 * g0[q];
+                y += b11 * g1[q];
+                y += b12 * g2[q];
+                h1[q] = y;
+            }
+            flat.evalInto(h0, t + c.c0[3] * h, f3, 0);
+            so.gInto(h1, t + c.c1[3] * h, g3);
+        }
+        double[] al = c.alpha, p1 = c.beta1, p2 = c.beta2, p3 = c.beta3, p4 = c.beta4;
+        double al0 = h * al[0], al1 = h * al[1], al2 = h * al[2], al3 = h * al[3];
+        double[] unew = new double[len];
+        for (int q = 0; q < len; q++) {
+            double v = u[q];
+            v += al0 * f0[q];
+            v += al1 * f1[q];
+            v += al2 * f2[q];
+            v += al3 * f3[q];
+            double gq0 = g0[q], gq1 = g1[q], gq2 = g2[q], gq3 = g3[q];
+            double z = p1[0] * gq0;
+            z += p1[1] * gq1;
+            z += p1[2] * gq2;
+            z += p1[3] * gq3;
+            v += z * w[q];
+            z = p2[0] * gq0;
+            z += p2[1] * gq1;
+            z += p2[2] * gq2;
+            z += p2[3] * gq3;
+            v += z * x1[q];
+            z = p3[0] * gq0;
+            z += p3[1] * gq1;
+            z += p3[2] * gq2;
+            z += p3[3] * gq3;
+            v += z * x2[q];
+            z = p4[0] * gq0;
+            z += p4[1] * gq1;
+            z += p4[2] * gq2;
+            z += p4[3] * gq3;
+            v += z * x3[q];
+            unew[q] = v;
+        }
+        double[] d1 = e1, d2 = e2;
+        for (int k = 0; k < n; k++) {
+            double xa = x2[k], xb = x3[k];
+            double s1 = 0.0, s2 = 0.0;
+            s1 += h * f0[k];
+            s2 += (p3[0] * xa + p4[0] * xb) * g0[k];
+            s1 += h * f1[k];
+            s2 += (p3[1] * xa + p4[1] * xb) * g1[k];
+            s1 += h * f2[k];
+            s2 += (p3[2] * xa + p4[2] * xb) * g2[k];
+            s1 += h * f3[k];
+            s2 += (p3[3] * xa + p4[3] * xb) * g3[k];
+            d1[k] = s1;
+            d2[k] = s2;
+        }
+        double err = error(norm, tab.delta, d1, d2, (S) u, (S) unew);
+        return new Step<>(t, h, u, fu, unew, null, err, Linear.INSTANCE);
+    }
+
     /** y += c·x over the first len components. */
     private static void axpy(double c, double[] x, double[] y, int len) {
         for (int q = 0; q < len; q++) y[q] += c * x[q];
@@ -195,6 +338,35 @@ final class SriStepper<S> extends SdeStepper<S> {
         for (int q = 0; q < len; q++) out[q] = c0 * x0[q];
         for (int r = 1; r < live.length; r++) axpy(c[live[r]], x[live[r]], out, len);
         return out;
+    }
+
+    /**
+     * A four-stage tableau's coefficients for {@link #attemptDense4}, when its structure allows
+     * (every coefficient that the generic flat step would visit is a nonzero the dense step
+     * visits too, so skipping zeros and writing terms out agree), else null.
+     */
+    private static final class Dense4 {
+        final double[] c0, c1, alpha, beta1, beta2, beta3, beta4;
+        final double[][] a0, a1, b0, b1;
+
+        private Dense4(SriTableau t) {
+            c0 = t.c0; c1 = t.c1; alpha = t.alpha;
+            beta1 = t.beta1; beta2 = t.beta2; beta3 = t.beta3; beta4 = t.beta4;
+            a0 = t.a0; a1 = t.a1; b0 = t.b0; b1 = t.b1;
+        }
+
+        static Dense4 of(SriTableau t) {
+            if (t.stages() != 4 || t.errorTerms != 4 || t.c0[0] != 0.0) return null;
+            for (int i = 1; i < 4; i++) {
+                for (int j = 0; j < i; j++) {
+                    if (t.a0[i][j] == 0.0 || t.a1[i][j] == 0.0 || t.b0[i][j] == 0.0 || t.b1[i][j] == 0.0) return null;
+                }
+            }
+            for (int j = 0; j < 4; j++) {
+                if (t.alpha[j] == 0.0 || t.beta1[j] == 0.0 || t.beta2[j] == 0.0 || t.beta3[j] == 0.0 || t.beta4[j] == 0.0) return null;
+            }
+            return new Dense4(t);
+        }
     }
 
     /**
