@@ -17,7 +17,11 @@ final class SriStepper<S> extends SdeStepper<S> {
     // the flat step's buffers, reused by every attempt: stage values of f and g, the two stage
     // inputs (read by f or g only while it runs), per-component increments and the error's parts
     private double[][] fk, fbuf, gk;
-    private double[] in0, in1, tmp, wc, chi1, chi2, chi3, e1, e2;
+    private double[] tmp, wc, chi1, chi2, chi3, e1, e2;
+    // per stage: its own input buffers, and the inputs the last flat attempt passed to f and g
+    // (u itself or the buffer), kept for SrkDiscreteAdjoint's recording (copyStageInputs)
+    private double[][] ins0, ins1, used0, used1;
+    private boolean lastFlat;
     private final Live live;
     /** The tableau's coefficients when {@link #attemptDense4} applies (SOSRI), else null. */
     private final Dense4 dense;
@@ -33,6 +37,7 @@ final class SriStepper<S> extends SdeStepper<S> {
     @SuppressWarnings("unchecked")
     @Override public Step<S, Linear> attempt(double t, S u, S fu, double h, ErrorNorm norm) {
         if (flat != null && live.fits(h, Math.sqrt(h))) return (Step<S, Linear>) (Step<?, ?>) attemptFlat(t, (double[]) u, (double[]) fu, h, norm);
+        lastFlat = false;
         increment(t, h);
         int s = tab.stages();
         double sq = Math.sqrt(h);
@@ -104,6 +109,7 @@ final class SriStepper<S> extends SdeStepper<S> {
         allocate(s, n, len);
         double sq = Math.sqrt(h);
         noiseProducts(h, sq, n, len);
+        lastFlat = true;
         if (dense != null && alg.adaptive()) return attemptDense4(t, u, fu, h, sq, norm, n, len);
         Live lv = live;
         double[][] f = fk, g = gk;
@@ -112,17 +118,19 @@ final class SriStepper<S> extends SdeStepper<S> {
             int[] j0 = lv.a0[i], jb0 = lv.b0[i], j1 = lv.a1[i], jb1 = lv.b1[i];
             double[] h0 = u, h1 = u;
             if (j0.length > 0 || jb0.length > 0) {
-                h0 = in0;
+                h0 = ins0[i];
                 System.arraycopy(u, 0, h0, 0, len);
                 for (int j : j0) axpy(h * tab.a0[i][j], f[j], h0, len);
                 if (jb0.length > 0) addProduct(h0, combination(tab.b0[i], jb0, g, len), x2, len);
             }
             if (j1.length > 0 || jb1.length > 0) {
-                h1 = in1;
+                h1 = ins1[i];
                 System.arraycopy(u, 0, h1, 0, len);
                 for (int j : j1) axpy(h * tab.a1[i][j], f[j], h1, len);
                 for (int j : jb1) axpy(sq * tab.b1[i][j], g[j], h1, len);
             }
+            used0[i] = h0;
+            used1[i] = h1;
             if (h0 == u && tab.c0[i] == 0.0) {
                 f[i] = fu;
             } else {
@@ -160,8 +168,10 @@ final class SriStepper<S> extends SdeStepper<S> {
         fk = new double[s][];
         fbuf = new double[s][len];
         gk = new double[s][len];
-        in0 = new double[len];
-        in1 = new double[len];
+        ins0 = new double[s][len];
+        ins1 = new double[s][len];
+        used0 = new double[s][];
+        used1 = new double[s][];
         tmp = new double[len];
         wc = new double[len];
         chi1 = new double[len];
@@ -201,12 +211,19 @@ final class SriStepper<S> extends SdeStepper<S> {
      */
     private Step<double[], Linear> attemptDense4(double t, double[] u, double[] fu, double h, double sq, ErrorNorm norm, int n, int len) {
         Dense4 c = dense;
-        double[] w = wc, x1 = chi1, x2 = chi2, x3 = chi3, h0 = in0, h1 = in1;
+        double[] w = wc, x1 = chi1, x2 = chi2, x3 = chi3;
         double[][] g = gk;
+        used0[0] = u;
+        used1[0] = u;
+        for (int i = 1; i < 4; i++) {
+            used0[i] = ins0[i];
+            used1[i] = ins1[i];
+        }
         double[] f0 = fu, f1 = fbuf[1], f2 = fbuf[2], f3 = fbuf[3];
         double[] g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3];
         so.gInto(u, t + c.c1[0] * h, g0);
         {   // stage 1
+            double[] h0 = ins0[1], h1 = ins1[1];
             double a0 = h * c.a0[1][0], a1 = h * c.a1[1][0], b1 = sq * c.b1[1][0], b0 = c.b0[1][0];
             for (int q = 0; q < len; q++) {
                 double v = u[q];
@@ -222,6 +239,7 @@ final class SriStepper<S> extends SdeStepper<S> {
             so.gInto(h1, t + c.c1[1] * h, g1);
         }
         {   // stage 2
+            double[] h0 = ins0[2], h1 = ins1[2];
             double a00 = h * c.a0[2][0], a01 = h * c.a0[2][1], a10 = h * c.a1[2][0], a11 = h * c.a1[2][1];
             double b10 = sq * c.b1[2][0], b11 = sq * c.b1[2][1], b00 = c.b0[2][0], b01 = c.b0[2][1];
             for (int q = 0; q < len; q++) {
@@ -243,6 +261,7 @@ final class SriStepper<S> extends SdeStepper<S> {
             so.gInto(h1, t + c.c1[2] * h, g2);
         }
         {   // stage 3
+            double[] h0 = ins0[3], h1 = ins1[3];
             double a00 = h * c.a0[3][0], a01 = h * c.a0[3][1], a02 = h * c.a0[3][2];
             double a10 = h * c.a1[3][0], a11 = h * c.a1[3][1], a12 = h * c.a1[3][2];
             double b10 = sq * c.b1[3][0], b11 = sq * c.b1[3][1], b12 = sq * c.b1[3][2];
@@ -318,6 +337,27 @@ final class SriStepper<S> extends SdeStepper<S> {
         }
         double err = error(norm, tab.delta, d1, d2, (S) u, (S) unew);
         return new Step<>(t, h, u, fu, unew, null, err, Linear.INSTANCE);
+    }
+
+    int stages() { return tab.stages(); }
+
+    /**
+     * Copies the stage inputs H⁰ᵢ, H¹ᵢ (the states f and g of stage i were evaluated at) of the
+     * last attempt, first n components of each, to dst0 and dst1 at off + i·n, for the discrete
+     * adjoint's recording of an accepted step (which then need not recompute them); false, copying
+     * nothing, when that attempt took the generic (non-flat) path.
+     */
+    boolean copyStageInputs(double[] dst0, double[] dst1, int off, int n) {
+        if (!lastFlat) return false;
+        int s = tab.stages();
+        for (int i = 0, o = off; i < s; i++, o += n) {
+            double[] a = used0[i], b = used1[i];
+            for (int j = 0; j < n; j++) {
+                dst0[o + j] = a[j];
+                dst1[o + j] = b[j];
+            }
+        }
+        return true;
     }
 
     /** y += c·x over the first len components. */

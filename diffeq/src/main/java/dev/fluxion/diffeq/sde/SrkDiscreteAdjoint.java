@@ -186,8 +186,12 @@ final class SrkDiscreteAdjoint extends Op {
      */
     private static final class Recorder implements Stepper<double[], SdeStepper.Linear> {
         private final SdeStepper<double[]> st;
-        final int n, m;
-        double[] t = new double[64], h = new double[64], u, fu, dw, lv;
+        /** st when it is SRI: its stage inputs are kept per step (in0, in1: s·n each), else null. */
+        private final SriStepper<?> sri;
+        final int n, m, sn;
+        double[] t = new double[64], h = new double[64], u, fu, dw, lv, in0, in1;
+        /** Whether step k's stage inputs are in in0, in1 (its attempt took the stepper's flat path). */
+        boolean[] kept = new boolean[64];
         int count;
         private double[] pendingEnd;
 
@@ -195,6 +199,10 @@ final class SrkDiscreteAdjoint extends Op {
             this.st = st;
             this.n = n;
             this.m = m;
+            this.sri = st instanceof SriStepper<?> r ? r : null;
+            sn = sri == null ? 0 : sri.stages() * n;
+            in0 = new double[64 * sn];
+            in1 = new double[64 * sn];
             u = new double[64 * n];
             fu = new double[64 * n];
             dw = new double[64 * m];
@@ -214,6 +222,9 @@ final class SrkDiscreteAdjoint extends Op {
                 fu = Arrays.copyOf(fu, cap * n);
                 dw = Arrays.copyOf(dw, cap * m);
                 lv = Arrays.copyOf(lv, cap * m);
+                in0 = Arrays.copyOf(in0, cap * sn);
+                in1 = Arrays.copyOf(in1, cap * sn);
+                kept = Arrays.copyOf(kept, cap);
             }
             t[count] = time;
             h[count] = step;
@@ -222,6 +233,7 @@ final class SrkDiscreteAdjoint extends Op {
             Step<double[], SdeStepper.Linear> s = st.attempt(time, x, fx, step, norm);
             System.arraycopy(st.dW, 0, dw, count * m, m);
             System.arraycopy(st.levy, 0, lv, count * m, m);
+            if (sri != null) kept[count] = sri.copyStageInputs(in0, in1, count * sn, n);
             pendingEnd = s.unew;
             return s;
         }
@@ -352,6 +364,8 @@ final class SrkDiscreteAdjoint extends Op {
         private final int[][] a0q, a1q, b0q, b1q;
         private final double[][] a0c, a1c, b0c, b1c;
         private final boolean[] fLive, gLive;
+        /** Whether {@link #dense4} applies: four stages, every strictly lower coefficient and final weight nonzero (SOSRI). */
+        private final boolean dense;
 
         SriSweep(Tensor u0, Tensor p, SriTableau tab) {
             super(u0, p, tab.stages());
@@ -397,12 +411,23 @@ final class SrkDiscreteAdjoint extends Op {
                 fLive[q] = f;
                 gLive[q] = g;
             }
+            boolean d = s == 4;
+            for (int i = 0; i < s && d; i++) {
+                d = a0q[i].length == i && a1q[i].length == i && b0q[i].length == i && b1q[i].length == i
+                        && tab.alpha[i] != 0.0 && tab.beta1[i] != 0.0 && tab.beta2[i] != 0.0 && tab.beta3[i] != 0.0 && tab.beta4[i] != 0.0;
+            }
+            dense = d;
         }
 
         @Override void step(int k, double t, double h, double[] bar) {
             double sq = Math.sqrt(h);
             noise(k, h, sq);
-            stages(k, t, h, sq);
+            if (rec.kept[k]) kept(k);
+            else stages(k, t, h, sq);
+            if (dense) {
+                dense4(t, h, sq, bar);
+                return;
+            }
             // u' = u + h Σ αⱼ Fⱼ + Σ (β¹ⱼ I₍₁₎ + β²ⱼ I₍₁,₁₎/√h + β³ⱼ I₍₁,₀₎/h + β⁴ⱼ I₍₁,₁,₁₎/h) ⊙ Gⱼ
             for (int i = 0; i < s; i++) {
                 double a = h * tab.alpha[i], c1 = tab.beta1[i], c2 = tab.beta2[i], c3 = tab.beta3[i], c4 = tab.beta4[i];
@@ -440,6 +465,145 @@ final class SrkDiscreteAdjoint extends Op {
                     cs = b1c[i];
                     for (int m = 0; m < qs.length; m++) addScaled(gbar[qs[m]], sq * cs[m], hbar1);
                 }
+            }
+        }
+
+        /** The stage inputs H⁰ᵢ, H¹ᵢ as the forward pass kept them (the values f and g ran at). */
+        private void kept(int k) {
+            int sn = rec.sn, off = k * sn;
+            double[] r0 = rec.in0, r1 = rec.in1;
+            for (int i = 0; i < s; i++, off += n) {
+                double[] a = h0[i], b = h1[i];
+                for (int j = 0; j < n; j++) {
+                    a[j] = r0[off + j];
+                    b[j] = r1[off + j];
+                }
+            }
+        }
+
+        /**
+         * The general step's backward pass for the dense four-stage tableau (SOSRI), the sums written
+         * out per component with the coefficients in locals, as SriStepper.attemptDense4 writes the
+         * forward ones: the same products added to each cotangent in the same order, so the same
+         * numbers. Stage i's two VJPs run back to back (g's reads only Gᵢ's cotangent, which f's
+         * does not touch), then one pass adds both to the earlier stages' cotangents.
+         */
+        private void dense4(double t, double h, double sq, double[] bar) {
+            SriTableau c = tab;
+            double[] f0 = fbar[0], f1 = fbar[1], f2 = fbar[2], f3 = fbar[3];
+            double[] g0 = gbar[0], g1 = gbar[1], g2 = gbar[2], g3 = gbar[3];
+            double[] wv = w, y1 = chi1, y2 = chi2, y3 = chi3, u0 = hbar0, u1 = hbar1;
+            double[] p1 = c.beta1, p2 = c.beta2, p3 = c.beta3, p4 = c.beta4;
+            double al0 = h * c.alpha[0], al1 = h * c.alpha[1], al2 = h * c.alpha[2], al3 = h * c.alpha[3];
+            for (int j = 0; j < n; j++) {
+                double b = bar[j], wj = wv[j], x1 = y1[j], x2 = y2[j], x3 = y3[j];
+                f0[j] = al0 * b;
+                g0[j] = (p1[0] * wj + p2[0] * x1 + p3[0] * x2 + p4[0] * x3) * b;
+                f1[j] = al1 * b;
+                g1[j] = (p1[1] * wj + p2[1] * x1 + p3[1] * x2 + p4[1] * x3) * b;
+                f2[j] = al2 * b;
+                g2[j] = (p1[2] * wj + p2[2] * x1 + p3[2] * x2 + p4[2] * x3) * b;
+                f3[j] = al3 * b;
+                g3[j] = (p1[3] * wj + p2[3] * x1 + p3[3] * x2 + p4[3] * x3) * b;
+            }
+            {   // stage 3
+                fVjp.run(h0[3], t + c.c0[3] * h, f3, u0, gp, pbar);
+                gVjp.run(h1[3], t + c.c1[3] * h, g3, u1, gp, pbar);
+                double a00 = h * c.a0[3][0], a01 = h * c.a0[3][1], a02 = h * c.a0[3][2];
+                double a10 = h * c.a1[3][0], a11 = h * c.a1[3][1], a12 = h * c.a1[3][2];
+                double b00 = c.b0[3][0], b01 = c.b0[3][1], b02 = c.b0[3][2];
+                double b10 = sq * c.b1[3][0], b11 = sq * c.b1[3][1], b12 = sq * c.b1[3][2];
+                for (int j = 0; j < n; j++) {
+                    double v0 = u0[j], v1 = u1[j], x2 = y2[j];
+                    double b = bar[j];
+                    b += v0;
+                    b += v1;
+                    bar[j] = b;
+                    double q = f0[j];
+                    q += a00 * v0;
+                    q += a10 * v1;
+                    f0[j] = q;
+                    q = f1[j];
+                    q += a01 * v0;
+                    q += a11 * v1;
+                    f1[j] = q;
+                    q = f2[j];
+                    q += a02 * v0;
+                    q += a12 * v1;
+                    f2[j] = q;
+                    q = g0[j];
+                    q += b00 * x2 * v0;
+                    q += b10 * v1;
+                    g0[j] = q;
+                    q = g1[j];
+                    q += b01 * x2 * v0;
+                    q += b11 * v1;
+                    g1[j] = q;
+                    q = g2[j];
+                    q += b02 * x2 * v0;
+                    q += b12 * v1;
+                    g2[j] = q;
+                }
+            }
+            {   // stage 2
+                fVjp.run(h0[2], t + c.c0[2] * h, f2, u0, gp, pbar);
+                gVjp.run(h1[2], t + c.c1[2] * h, g2, u1, gp, pbar);
+                double a00 = h * c.a0[2][0], a01 = h * c.a0[2][1];
+                double a10 = h * c.a1[2][0], a11 = h * c.a1[2][1];
+                double b00 = c.b0[2][0], b01 = c.b0[2][1];
+                double b10 = sq * c.b1[2][0], b11 = sq * c.b1[2][1];
+                for (int j = 0; j < n; j++) {
+                    double v0 = u0[j], v1 = u1[j], x2 = y2[j];
+                    double b = bar[j];
+                    b += v0;
+                    b += v1;
+                    bar[j] = b;
+                    double q = f0[j];
+                    q += a00 * v0;
+                    q += a10 * v1;
+                    f0[j] = q;
+                    q = f1[j];
+                    q += a01 * v0;
+                    q += a11 * v1;
+                    f1[j] = q;
+                    q = g0[j];
+                    q += b00 * x2 * v0;
+                    q += b10 * v1;
+                    g0[j] = q;
+                    q = g1[j];
+                    q += b01 * x2 * v0;
+                    q += b11 * v1;
+                    g1[j] = q;
+                }
+            }
+            {   // stage 1
+                fVjp.run(h0[1], t + c.c0[1] * h, f1, u0, gp, pbar);
+                gVjp.run(h1[1], t + c.c1[1] * h, g1, u1, gp, pbar);
+                double a00 = h * c.a0[1][0], a10 = h * c.a1[1][0], b00 = c.b0[1][0], b10 = sq * c.b1[1][0];
+                for (int j = 0; j < n; j++) {
+                    double v0 = u0[j], v1 = u1[j];
+                    double b = bar[j];
+                    b += v0;
+                    b += v1;
+                    bar[j] = b;
+                    double q = f0[j];
+                    q += a00 * v0;
+                    q += a10 * v1;
+                    f0[j] = q;
+                    q = g0[j];
+                    q += b00 * y2[j] * v0;
+                    q += b10 * v1;
+                    g0[j] = q;
+                }
+            }
+            // stage 0: H⁰₀ = H¹₀ = u
+            fVjp.run(h0[0], t + c.c0[0] * h, f0, u0, gp, pbar);
+            gVjp.run(h1[0], t + c.c1[0] * h, g0, u1, gp, pbar);
+            for (int j = 0; j < n; j++) {
+                double b = bar[j];
+                b += u0[j];
+                b += u1[j];
+                bar[j] = b;
             }
         }
 
