@@ -343,14 +343,15 @@ final class SriStepper<S> extends SdeStepper<S> {
 
     /**
      * Copies the stage inputs H⁰ᵢ, H¹ᵢ (the states f and g of stage i were evaluated at) of the
-     * last attempt, first n components of each, to dst0 and dst1 at off + i·n, for the discrete
+     * last attempt for i ≥ 1 (stage 0's are u itself), first n components of each, to dst0 and
+     * dst1 at off + (i − 1)·n, for the discrete
      * adjoint's recording of an accepted step (which then need not recompute them); false, copying
      * nothing, when that attempt took the generic (non-flat) path.
      */
     boolean copyStageInputs(double[] dst0, double[] dst1, int off, int n) {
         if (!lastFlat) return false;
         int s = tab.stages();
-        for (int i = 0, o = off; i < s; i++, o += n) {
+        for (int i = 1, o = off; i < s; i++, o += n) {
             double[] a = used0[i], b = used1[i];
             for (int j = 0; j < n; j++) {
                 dst0[o + j] = a[j];

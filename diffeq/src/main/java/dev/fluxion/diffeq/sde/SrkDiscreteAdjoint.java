@@ -32,9 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The forward pass is the plain solve on flat arrays, keeping for each accepted step its start
  * time, step size, start state and its f, ΔW and Lévy area H in growing primitive arrays (a rejected
- * attempt's slot is overwritten by the retry). The backward pass walks the accepted steps in
- * reverse; per step it recomputes the stage inputs from the kept start state (f and g on flat
- * arrays; the last stage's values feed only u' and are not needed), then runs f's and g's compiled
+ * attempt's slot is overwritten by the retry), and for SRI the stage inputs H⁰ᵢ, H¹ᵢ the stepper
+ * evaluated f and g at (copied from its buffers, {@code SriStepper.copyStageInputs}). The backward
+ * pass walks the accepted steps in reverse; per step it takes those kept stage inputs (or, for a
+ * step the stepper took on its generic path, and for SRA, recomputes them from the kept start state:
+ * f and g on flat arrays; the last stage's values feed only u' and are not needed), then runs f's and g's compiled
  * VJP-only programs once per stage (SRA: g once per distinct c¹, at the step's start), propagating
  * cotangents through the stage sums and the update. Step sizes, ΔW and the iterated integrals built
  * from ΔW and H (I₍₁,₁₎, I₍₁,₀₎, I₍₁,₁,₁₎) are constants of the derivative, and the controller's
@@ -176,7 +178,7 @@ final class SrkDiscreteAdjoint extends Op {
     }
 
     @Override public long residualSize() {
-        return rec == null ? 0 : (long) rec.count * (2 + 2L * n + 2L * rec.m);
+        return rec == null ? 0 : (long) rec.count * (2 + 2L * n + 2L * rec.m + 2L * rec.sn);
     }
 
     /**
@@ -186,7 +188,7 @@ final class SrkDiscreteAdjoint extends Op {
      */
     private static final class Recorder implements Stepper<double[], SdeStepper.Linear> {
         private final SdeStepper<double[]> st;
-        /** st when it is SRI: its stage inputs are kept per step (in0, in1: s·n each), else null. */
+        /** st when it is SRI: its stage inputs past stage 0 are kept per step (in0, in1: (s − 1)·n each), else null. */
         private final SriStepper<?> sri;
         final int n, m, sn;
         double[] t = new double[64], h = new double[64], u, fu, dw, lv, in0, in1;
@@ -200,7 +202,7 @@ final class SrkDiscreteAdjoint extends Op {
             this.n = n;
             this.m = m;
             this.sri = st instanceof SriStepper<?> r ? r : null;
-            sn = sri == null ? 0 : sri.stages() * n;
+            sn = sri == null ? 0 : (sri.stages() - 1) * n;
             in0 = new double[64 * sn];
             in1 = new double[64 * sn];
             u = new double[64 * n];
@@ -468,11 +470,13 @@ final class SrkDiscreteAdjoint extends Op {
             }
         }
 
-        /** The stage inputs H⁰ᵢ, H¹ᵢ as the forward pass kept them (the values f and g ran at). */
+        /** The stage inputs H⁰ᵢ, H¹ᵢ as the forward pass kept them (the values f and g ran at; stage 0's are u). */
         private void kept(int k) {
             int sn = rec.sn, off = k * sn;
             double[] r0 = rec.in0, r1 = rec.in1;
-            for (int i = 0; i < s; i++, off += n) {
+            System.arraycopy(x, 0, h0[0], 0, n);
+            System.arraycopy(x, 0, h1[0], 0, n);
+            for (int i = 1; i < s; i++, off += n) {
                 double[] a = h0[i], b = h1[i];
                 for (int j = 0; j < n; j++) {
                     a[j] = r0[off + j];
