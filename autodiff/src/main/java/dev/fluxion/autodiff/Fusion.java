@@ -1,6 +1,8 @@
 package dev.fluxion.autodiff;
 
 import dev.fluxion.tensor.ElementwiseOps;
+import dev.fluxion.tensor.MatMul;
+import dev.fluxion.tensor.MatMulBias;
 import dev.fluxion.tensor.Op;
 import dev.fluxion.tensor.ShapeOps;
 
@@ -38,6 +40,35 @@ final class Fusion {
                     starts[i] = leaves.get(i)[1];
                 }
                 out.set(k, new Graph.Node(new ShapeOps.PadSum(axisFull[0], axisFull[1], starts), args, node.shape, null, -1));
+            }
+        }
+        return out;
+    }
+
+    /** Below this many elements a product + bias is left to ProgramCodegen, which unrolls the pair (a spiral's [2]-state f). */
+    static final int BIAS_MIN = 256;
+
+    /**
+     * A matrix product used only by an add of a row vector (a Dense layer's x·Wᵀ + b on a batch)
+     * becomes one {@link MatMulBias}: the bias is added as each row of the product is written.
+     */
+    static List<Graph.Node> fuseBias(List<Graph.Node> nodes, int[] outputs) {
+        int n = nodes.size();
+        int[] uses = new int[n];
+        for (Graph.Node node : nodes) for (int a : node.args) uses[a]++;
+        for (int o : outputs) uses[o]++;
+        List<Graph.Node> out = new ArrayList<>(nodes);
+        for (int k = 0; k < n; k++) {
+            Graph.Node node = out.get(k);
+            if (!isAdd(node) || node.shape.rank() != 2 || node.shape.size() < BIAS_MIN) continue;
+            for (int side = 0; side < 2; side++) {
+                int p = node.args[side], c = node.args[1 - side];
+                Graph.Node prod = out.get(p), bias = out.get(c);
+                if (uses[p] != 1 || !(prod.op instanceof MatMul mm) || !prod.shape.equals(node.shape)) continue;
+                if (out.get(prod.args[0]).shape.rank() != 2 || out.get(prod.args[1]).shape.rank() != 2) continue;
+                if (bias.shape.rank() != 1 || bias.shape.dim(0) != node.shape.dim(1)) continue;
+                out.set(k, new Graph.Node(MatMulBias.of(mm.transA(), mm.transB()), new int[] {prod.args[0], prod.args[1], c}, node.shape, null, -1));
+                break;
             }
         }
         return out;

@@ -48,7 +48,7 @@ final class Program {
         Shape[] inputShapes = java.util.Arrays.copyOf(explicitShapes, explicitInputs + implicit.length);
         for (int j = 0; j < implicit.length; j++) inputShapes[explicitInputs + j] = g.implicitShapes.get(j);
         this.inputShapes = inputShapes;
-        List<Graph.Node> nodes = Fusion.fusePadSums(g.nodes, g.outputs);
+        List<Graph.Node> nodes = Fusion.fuseBias(Fusion.fusePadSums(g.nodes, g.outputs), g.outputs);
         int n = nodes.size();
         boolean[] live = new boolean[n];
         for (int o : g.outputs) live[o] = true;

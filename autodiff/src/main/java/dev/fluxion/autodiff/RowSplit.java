@@ -2,6 +2,7 @@ package dev.fluxion.autodiff;
 
 import dev.fluxion.tensor.ElementwiseOps;
 import dev.fluxion.tensor.MatMul;
+import dev.fluxion.tensor.MatMulBias;
 import dev.fluxion.tensor.Op;
 import dev.fluxion.tensor.RowPool;
 import dev.fluxion.tensor.Shape;
@@ -97,7 +98,8 @@ final class RowSplit {
         for (int k = 0; k < nodes.size(); k++) {
             Graph.Node n = nodes.get(k);
             if (!live[k] || n.op == null || kind[k] == FREE) continue;
-            work += n.op instanceof MatMul mm ? (long) n.shape.size() * inner(mm, nodes.get(n.args[0]).shape) : n.shape.size();
+            MatMul mm = n.op instanceof MatMul m ? m : n.op instanceof MatMulBias mb ? mb.product() : null;
+            work += mm != null ? (long) n.shape.size() * inner(mm, nodes.get(n.args[0]).shape) : n.shape.size();
         }
         int chunks = (int) Math.min(Math.min(threads, b / 8), work / MIN_CHUNK_WORK);
         if (chunks < 2) return null;
@@ -191,6 +193,9 @@ final class RowSplit {
             if (!mm.transA() && kx == BATCHED && kw == FREE) return BATCHED;            // x·W, x·Wᵀ
             if (mm.transA() && !mm.transB() && kx == BATCHED && kw == BATCHED) return REDUCED;   // Gᵀ·X = Σ_r g_rᵀ x_r
             return -1;
+        }
+        if (op instanceof MatMulBias mb) {   // x·W + c with x batched, W and c free
+            return !mb.product().transA() && kind[n.args[0]] == BATCHED && kind[n.args[1]] == FREE && kind[n.args[2]] == FREE ? BATCHED : -1;
         }
         if (op instanceof ShapeOps.Reshape) {
             Shape in = nodes.get(n.args[0]).shape;

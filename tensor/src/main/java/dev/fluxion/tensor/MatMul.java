@@ -95,17 +95,24 @@ public final class MatMul extends KernelOp {
      * memory, were 2–6× slower than a plain loop over the rows.
      */
     static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] out, int oo, int m, int k, int n) {
+        gemm(ta, tb, a, ao, b, bo, out, oo, m, k, n, null);
+    }
+
+    /** As above, then + c[j] on every row when c is not null ({@link MatMulBias}): in the row's own pass where the kernel allows. */
+    static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] out, int oo, int m, int k, int n, double[] c) {
         if (k == 1) {   // outer product (the gradient of a dense layer's weight)
             for (int i = 0; i < m; i++) {
                 double ai = a[ao + i];
                 int orow = oo + i * n;
                 for (int j = 0; j < n; j++) out[orow + j] = ai * b[bo + j];
             }
+            addRows(out, oo, c, n, 0, m);
             return;
         }
         if (n == 1) {
             if (ta) matvecT(a, ao, b, bo, out, oo, m, k);
             else matvec(a, ao, b, bo, out, oo, m, k);
+            addRows(out, oo, c, n, 0, m);
             return;
         }
         // op(b) as the kernels want it: rows of b [n×k] for dot products when n is small (each
@@ -122,10 +129,32 @@ public final class MatMul extends KernelOp {
         int bbo = bko;
         RowRange work = (i0, i1) -> {
             if (dots) dotRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
-            else if (!ta) axpyRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
+            else if (!ta && k == 2 && c != null) {
+                axpyRows2Bias(a, ao, bb, bbo, c, out, oo, n, i0, i1);
+                return;
+            } else if (!ta) axpyRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
             else transposedRows(a, ao, bb, bbo, out, oo, m, k, n, i0, i1);
+            addRows(out, oo, c, n, i0, i1);
         };
         Parallel.rows(m, (long) m * k * n, work);
+    }
+
+    /** out[i, :] += c for rows i0..i1 (nothing when c is null). */
+    private static void addRows(double[] out, int oo, double[] c, int n, int i0, int i1) {
+        if (c == null) return;
+        for (int i = i0; i < i1; i++) {
+            int orow = oo + i * n;
+            for (int j = 0; j < n; j++) out[orow + j] = out[orow + j] + c[j];
+        }
+    }
+
+    /** axpyRows' k = 2 branch with the bias added as each element is written: (0 + a0·b0j + a1·b1j) + c_j, the unfused bits. */
+    static void axpyRows2Bias(double[] a, int ao, double[] b, int bo, double[] c, double[] out, int oo, int n, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1];
+            int orow = oo + i * n;
+            for (int j = 0; j < n; j++) out[orow + j] = 0.0 + a0 * b[bo + j] + a1 * b[bo + n + j] + c[j];
+        }
     }
 
     /** Below this many columns, out's rows are dot products rather than axpys. */

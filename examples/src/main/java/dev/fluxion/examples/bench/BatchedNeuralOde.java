@@ -90,6 +90,16 @@ public final class BatchedNeuralOde {
                 Case.perCall(() -> {
                     for (int r = 0; r < b; r++) for (int j = 0; j < WIDTH; j++) z[r * WIDTH + j] = xs[2 * r] * w1s[2 * j] + xs[2 * r + 1] * w1s[2 * j + 1];
                 }) * 1e6);
+        {   // as a compiled program runs them: kernels into reused buffers (the eager lines above allocate)
+            dev.fluxion.tensor.Shape sx = x.shape(), sw = w1.shape(), sb = b1.shape(), so = dev.fluxion.tensor.Shape.of(b, WIDTH);
+            dev.fluxion.tensor.Kernel mm = dev.fluxion.tensor.MatMul.of(false, true).kernel(new dev.fluxion.tensor.Shape[] {sx, sw}, so);
+            dev.fluxion.tensor.Kernel add = dev.fluxion.tensor.ElementwiseOps.Binary.ADD.kernel(new dev.fluxion.tensor.Shape[] {so, sb}, so);
+            dev.fluxion.tensor.Kernel fused = dev.fluxion.tensor.MatMulBias.of(false, true).kernel(new dev.fluxion.tensor.Shape[] {sx, sw, sb}, so);
+            double[] bs = b1.toDoubleArray(), zz = new double[b * WIDTH], o = new double[b * WIDTH];
+            System.out.printf("  kernels: x·W1ᵀ then + b1     %8.1f   fused (MatMulBias) %8.1f%n",
+                    Case.perCall(() -> { mm.run(new double[][] {xs, w1s}, zz); add.run(new double[][] {zz, bs}, o); }) * 1e6,
+                    Case.perCall(() -> fused.run(new double[][] {xs, w1s, bs}, o)) * 1e6);
+        }
         System.out.printf("  [B,64]·[2,64]ᵀ (layer 2)     %8.1f%n", Case.perCall(() -> Tensor.matmul(h, false, w2, true)) * 1e6);
         System.out.printf("  tanh [B,64]                  %8.1f%n", Case.perCall(h::tanh) * 1e6);
         System.out.printf("  [B,64] + [64] (bias)         %8.1f%n", Case.perCall(() -> h.plus(b1)) * 1e6);
