@@ -21,11 +21,17 @@ import java.util.List;
 final class Fusion {
     private Fusion() {}
 
-    static List<Graph.Node> fusePadSums(List<Graph.Node> nodes, int[] outputs) {
-        int n = nodes.size();
-        int[] uses = new int[n];
+    /** How many times each node is read: by other nodes' arguments and as a program output. */
+    private static int[] uses(List<Graph.Node> nodes, int[] outputs) {
+        int[] uses = new int[nodes.size()];
         for (Graph.Node node : nodes) for (int a : node.args) uses[a]++;
         for (int o : outputs) uses[o]++;
+        return uses;
+    }
+
+    static List<Graph.Node> fusePadSums(List<Graph.Node> nodes, int[] outputs) {
+        int n = nodes.size();
+        int[] uses = uses(nodes, outputs);
         List<Graph.Node> out = new ArrayList<>(nodes);
         for (int k = 0; k < n; k++) {
             Graph.Node node = out.get(k);
@@ -54,9 +60,7 @@ final class Fusion {
      */
     static List<Graph.Node> fuseBias(List<Graph.Node> nodes, int[] outputs) {
         int n = nodes.size();
-        int[] uses = new int[n];
-        for (Graph.Node node : nodes) for (int a : node.args) uses[a]++;
-        for (int o : outputs) uses[o]++;
+        int[] uses = uses(nodes, outputs);
         List<Graph.Node> out = new ArrayList<>(nodes);
         for (int k = 0; k < n; k++) {
             Graph.Node node = out.get(k);
