@@ -62,11 +62,7 @@ final class SdeAdjoint {
             rc = sol.retcode();
             stats = sol.stats();
             ys = new double[ts.length][];
-            double[] flat = new double[ts.length * n];
-            for (int i = 0; i < ts.length; i++) {
-                ys[i] = sol.u(i).toDoubleArray();
-                System.arraycopy(ys[i], 0, flat, i * n, n);
-            }
+            double[] flat = SdeSensitivity.savedRows(sol, ys, n);
             return Tensor.unsafeWrap(us.prepend(ts.length), flat);
         }
 

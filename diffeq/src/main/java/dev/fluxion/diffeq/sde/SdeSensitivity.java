@@ -43,4 +43,18 @@ final class SdeSensitivity {
         for (int i = 0; i < ts.length; i++) states.add(series.get(i));
         return new OdeSolution(ts, states, series, rc, stats, null).withSensealg(s);
     }
+
+    /**
+     * A solve's saved states as rows: rows[i] is the i-th saved state's buffer (tensors are
+     * immutable, so it is shared, not copied), and the result holds them one after another, the
+     * data of the op's [T, n] output.
+     */
+    static double[] savedRows(OdeSolution sol, double[][] rows, int n) {
+        double[] flat = new double[rows.length * n];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = sol.u(i).unsafeData();
+            System.arraycopy(rows[i], 0, flat, i * n, n);
+        }
+        return flat;
+    }
 }

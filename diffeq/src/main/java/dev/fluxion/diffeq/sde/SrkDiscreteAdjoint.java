@@ -125,11 +125,7 @@ final class SrkDiscreteAdjoint extends Op {
         stats = sol.stats();
         ts = sol.t();
         ys = new double[ts.length][];
-        double[] flat = new double[ts.length * n];
-        for (int i = 0; i < ts.length; i++) {
-            ys[i] = sol.u(i).unsafeData();
-            System.arraycopy(ys[i], 0, flat, i * n, n);
-        }
+        double[] flat = SdeSensitivity.savedRows(sol, ys, n);
         if (rc.successful() && rec != null) trace();
         return Tensor.unsafeWrap(us.prepend(ts.length), flat);
     }
