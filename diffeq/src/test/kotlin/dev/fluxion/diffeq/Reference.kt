@@ -42,6 +42,17 @@ fun maxRelativeError(a: Array<DoubleArray>, b: Array<DoubleArray>): Double {
     return worst
 }
 
+/** max |a_i − b_i| / max |b_i|: how far a gradient is from the one it should equal, relative to its size. */
+fun relativeGap(a: DoubleArray, b: DoubleArray): Double {
+    var num = 0.0
+    var den = 0.0
+    for (i in a.indices) {
+        num = maxOf(num, Math.abs(a[i] - b[i]))
+        den = maxOf(den, Math.abs(b[i]))
+    }
+    return num / den
+}
+
 fun Tensor.rows(): Array<DoubleArray> {
     val n = shape().dim(0)
     val m = size() / n

@@ -3,6 +3,7 @@ package dev.fluxion.diffeq.sde
 import dev.fluxion.autodiff.AD
 import dev.fluxion.diffeq.OdeFunction
 import dev.fluxion.diffeq.SolveOptions
+import dev.fluxion.diffeq.relativeGap
 import dev.fluxion.diffeq.sensitivity.ReverseTape
 import dev.fluxion.tensor.Tensor
 import io.kotest.core.spec.style.FunSpec
@@ -66,16 +67,6 @@ class SrkDiscreteAdjointSpec : FunSpec({
         val g = block()
         SrkDiscreteAdjoint.FALLBACKS.get() shouldBe before
         return g
-    }
-
-    fun relativeGap(a: DoubleArray, b: DoubleArray): Double {
-        var num = 0.0
-        var den = 0.0
-        for (i in a.indices) {
-            num = maxOf(num, Math.abs(a[i] - b[i]))
-            den = maxOf(den, Math.abs(b[i]))
-        }
-        return num / den
     }
 
     val adaptive = SolveOptions.defaults().seed(7)

@@ -15,6 +15,7 @@ import dev.fluxion.diffeq.ode.RK4
 import dev.fluxion.diffeq.ode.Tsit5
 import dev.fluxion.diffeq.ode.Vern7
 import dev.fluxion.diffeq.ode.Vern9
+import dev.fluxion.diffeq.relativeGap
 import dev.fluxion.tensor.Tensor
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeLessThan
@@ -60,16 +61,6 @@ class RkDiscreteAdjointSpec : FunSpec({
         val before = RkDiscreteAdjoint.FALLBACKS.get()
         block()
         RkDiscreteAdjoint.FALLBACKS.get() shouldBe before
-    }
-
-    fun relativeGap(a: DoubleArray, b: DoubleArray): Double {
-        var num = 0.0
-        var den = 0.0
-        for (i in a.indices) {
-            num = maxOf(num, Math.abs(a[i] - b[i]))
-            den = maxOf(den, Math.abs(b[i]))
-        }
-        return num / den
     }
 
     val adaptive = SolveOptions.defaults().rtol(1e-8).atol(1e-10)
