@@ -6,6 +6,7 @@ import dev.fluxion.diffeq.sde.BrownianTree;
 import dev.fluxion.diffeq.sde.SOSRI;
 import dev.fluxion.diffeq.sde.SdeProblem;
 import dev.fluxion.diffeq.sensitivity.ForwardDuals;
+import dev.fluxion.diffeq.sensitivity.ReverseTape;
 import dev.fluxion.examples.StochasticLotkaVolterra;
 
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.SdeAB OLD_CP NEW_CP 0,1,2 [rounds]
  * </pre>
  * Cases: 0 the SOSRI forward solve, 1 its ForwardDuals gradient, 2 the Brownian tree alone
- * (6,700 sequential increments of two channels over [0, 10]). For an old build that predates this
+ * (6,700 sequential increments of two channels over [0, 10]), 3 the ReverseTape gradient (the SRK
+ * discrete adjoint, whose forward pass is the same solve). For an old build that predates this
  * class, put a folder holding this class first on OLD_CP. {@code -Dwarm=S} sets the warm-up (10 s).
  */
 public final class SdeAB {
@@ -43,6 +45,7 @@ public final class SdeAB {
         List<Supplier<Object>> out = new ArrayList<>();
         out.add(() -> prob.solve(new SOSRI(), o.seed(seed[0]++)).u());
         out.add(() -> AD.gradient(q -> prob.remake(q).solve(new SOSRI(), od.seed(seed[0]++)).u().minus(1.0).square().sum(), prob.p()));
+        SolveOptions ot = o.sensealg(new ReverseTape());
         out.add(() -> {
             BrownianTree tree = new BrownianTree(seed[0]++, 0.0, 10.0, 2);
             double[] dw = new double[2], lv = new double[2];
@@ -55,6 +58,7 @@ public final class SdeAB {
             }
             return acc;
         });
+        out.add(() -> AD.gradient(q -> prob.remake(q).solve(new SOSRI(), ot.seed(seed[0]++)).u().minus(1.0).square().sum(), prob.p()));
         return out;
     }
 
