@@ -22,7 +22,9 @@ package dev.fluxion.diffeq.sde;
  *
  * <p>The normals come from each node's own SplitMix64 stream by the ziggurat method
  * ({@link NormalStream}, Marsaglia &amp; Tsang 2000): exact N(0, 1) draws with no logarithm or
- * trigonometry on ~99 % of draws, and no allocation per split.
+ * trigonometry on ~99 % of draws, and no allocation per split. Each of a split's normals reads
+ * the stream from a position of its own and the child's seed is another word of it, so a split
+ * costs one SplitMix64 finaliser per normal and one for the seed, all independent of one another.
  *
  * <p>Queries are cached along the last root-to-leaf path, so sequential queries cost a few levels.
  * Methods are synchronized; for parallel solves give each its own tree from the same seed (they
@@ -32,6 +34,10 @@ public final class BrownianTree {
     /** Default depth of the tree: leaves of width (hi − lo)·2⁻²⁴. */
     public static final int DEFAULT_LEVELS = 24;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /** A split's normals read the node's stream 2³² words apart: the state advances by 2³²·γ. */
+    private static final long NORMAL_STRIDE = GOLDEN << 32;
+    /** The child seeds: the node's stream words at positions 2⁶² + 1 (left) and 2⁶² + 2 (right); this is the left one's state (position·γ). */
+    private static final long CHILD_LEFT = (GOLDEN << 62) + GOLDEN;
 
     private final long seed;
     private final double lo, hi;
@@ -164,35 +170,40 @@ public final class BrownianTree {
         return slot;
     }
 
-    /** Makes the child of node d (left or right) node d + 1 of the cached path. */
+    /**
+     * Makes the child of node d (left or right) node d + 1 of the cached path. Normal j of the
+     * split (channel k's two are j = 2k, 2k + 1) is the first ziggurat draw of the node's
+     * SplitMix64 stream read from position j·2³² ({@link NormalStream#firstNormal}: the stream's
+     * state is the node's seed plus j·2³²·γ), and the child's seed is the stream's word at
+     * position 2⁶² + side: every value a function of the node alone, each one finaliser on the
+     * common path, none waiting for another. (Streams of 2³² words per normal cannot overlap: a
+     * ziggurat draw reads a second word about 1 % of the time.)
+     */
     private void split(int d, boolean right) {
-        double half = width[d + 1];
-        NormalStream z = normals;
-        z.reset(NormalStream.mix(nodeSeed[d] + GOLDEN));
+        // the side as numbers, not a branch: which half a query falls in is a coin toss per level,
+        // so a branch on it is mispredicted half the time. x + 0·y = x and x + 1·y = x + y, so
+        // these are the sums the two sides would write (the right child's in the same order).
+        int side = right ? 1 : 0;
+        double hs = side * width[d + 1], sg = 1 - 2 * side;
+        long s = nodeSeed[d];
         double s1 = sd1[d], s2 = sd2[d];
         int c = d + 1;
-        a[c] = right ? a[d] + half : a[d];
-        nodeSeed[c] = NormalStream.mix(nodeSeed[d] ^ (right ? 0xD1B54A32D192ED03L : 0x8CB92BA72F3D8DD7L));
+        a[c] = a[d] + hs;
+        nodeSeed[c] = NormalStream.mix(s + CHILD_LEFT + side * GOLDEN);
+        NormalStream spare = normals;
         int op = d * m, oc = c * m;
-        for (int k = 0; k < m; k++) {
-            double z0 = z.normal(), z1 = z.normal();
-            double dW = dw[op + k], H = hh[op + k];
+        long sj = s;
+        for (int k = 0; k < m; k++, sj += 2 * NORMAL_STRIDE) {
+            double z0 = NormalStream.firstNormal(sj, spare), z1 = NormalStream.firstNormal(sj + NORMAL_STRIDE, spare);
+            double dW = dw[op + k], H = hh[op + k], wp = wa[op + k];
             double dd = 1.5 * H + s1 * z0;
-            double a1 = dW / 2 + dd, a2 = dW / 2 - dd;
+            double a1 = dW / 2 + dd;
             double sm = H - dd / 2, df = s2 * z1;
-            double h1 = sm + df, h2 = sm - df;
-            if (right) {
-                double wp = wa[op + k];
-                wa[oc + k] = wp + a1;
-                ja[oc + k] = ja[op + k] + half * wp + half * a1 / 2 + half * h1;
-                dw[oc + k] = a2;
-                hh[oc + k] = h2;
-            } else {
-                wa[oc + k] = wa[op + k];
-                ja[oc + k] = ja[op + k];
-                dw[oc + k] = a1;
-                hh[oc + k] = h1;
-            }
+            double h1 = sm + df;
+            wa[oc + k] = wp + side * a1;
+            ja[oc + k] = ja[op + k] + hs * wp + hs * a1 / 2 + hs * h1;
+            dw[oc + k] = dW / 2 + sg * dd;    // a1 on the left, a2 = ΔW/2 − d on the right
+            hh[oc + k] = sm + sg * df;        // h1 on the left, h2 = S − D on the right
         }
     }
 }

@@ -62,10 +62,15 @@ final class LaneRunner implements FlatRhs {
         a[0] = x;   // read from 0: u
         time[0] = t;
         double[] lanesIn = a[3];
-        System.arraycopy(x, n, lanesIn, 0, lanesIn.length);
+        int nn = n;
+        for (int q = 0; q < lanesIn.length; q++) lanesIn[q] = x[nn + q];
         double[][] o = intoOuts;
         runner.runInto(a, o);
-        System.arraycopy(o[0], 0, dst, offset, out);
-        System.arraycopy(o[1], 0, dst, offset + out, out * lanes);
+        // plain loops, not System.arraycopy: the copies are of a few values (2 and 8 for the LV
+        // SDE's 4 lanes), where the call's set-up costs more than the copy
+        double[] y = o[0], dy = o[1];
+        for (int q = 0; q < y.length; q++) dst[offset + q] = y[q];
+        int base = offset + y.length;
+        for (int q = 0; q < dy.length; q++) dst[base + q] = dy[q];
     }
 }

@@ -99,6 +99,42 @@ class NormalStreamSpec : FunSpec({
         (DoubleArray(50) { b.normal() }.toList() == first) shouldBe false
     }
 
+    test("firstNormal is the stream's first draw, also on the draws that need more words (wedge and tail)") {
+        val spare = NormalStream(0)
+        var slow = 0
+        for (k in 0 until 200_000) {
+            val state = NormalStream.mix(k.toLong() * 0x632BE59BD9B4E019L)
+            val expected = NormalStream(state).normal()
+            NormalStream.firstNormal(state, spare) shouldBe expected
+            // did the draw read more than the first word? then the probe's next word is not the second
+            val probe = NormalStream(state)
+            probe.normal()
+            val ref = NormalStream(state)
+            ref.nextLong()
+            if (probe.nextLong() != ref.nextLong()) slow++
+        }
+        println("firstNormal: $slow of 200000 draws read more than one word")
+        (slow > 1000) shouldBe true   // ~1.2 %: the fallback was exercised
+    }
+
+    test("the wedge's squeeze decides exactly as y < exp(−x²/2), including points within 1e-13 of the curve") {
+        val r = java.util.Random(11)
+        var between = 0
+        for (n in 0 until 400_000) {
+            val i = 1 + r.nextInt(255)
+            val w = NormalStream.wedge(i)
+            val ax = w[0] + r.nextDouble() * (w[1] - w[0])
+            val y = when (n % 3) {
+                0 -> w[2] + r.nextDouble() * (w[3] - w[2])
+                1 -> NormalStream.f(ax) * (1 + 1e-13 * (2 * r.nextDouble() - 1))
+                else -> Math.nextUp(NormalStream.f(ax)) - (if (r.nextBoolean()) Math.ulp(NormalStream.f(ax)) else 0.0)
+            }
+            if (NormalStream.underCurve(i, ax, y) != (y < NormalStream.f(ax))) throw AssertionError("layer $i, x $ax, y $y")
+            if (n % 3 != 0) between++
+        }
+        (between > 0) shouldBe true
+    }
+
     test("deep in the tree (an interval of 10⁻³ of the span, two channels) ΔW has variance t − s and the Lévy area (t − s)/12, across seeds") {
         val seeds = 6000
         val s0 = 4.137; val t0 = 4.147; val h = t0 - s0
