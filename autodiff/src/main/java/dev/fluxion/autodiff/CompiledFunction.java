@@ -277,6 +277,9 @@ public final class CompiledFunction extends Op {
         int rowChunks() { return ws.rowChunks(); }
 
         public int outputs() { return program.outputShapes.length; }
+
+        /** Whether runInto passes the arrays straight to generated code (every op unrolled, each output in a slot of its own): for specs. */
+        boolean direct() { return program.direct(); }
     }
 
     /**
