@@ -246,7 +246,7 @@ final class SrkDiscreteAdjoint extends Op {
         @Override public double[] interpolate(Step<double[], SdeStepper.Linear> step, double theta) { return st.interpolate(step, theta); }
     }
 
-    /** A compiled function's VJP-only program over flat arrays, p bound: λᵀ∂φ/∂u, and λᵀ∂φ/∂p when p has entries. */
+    /** A compiled function's VJP-only program over flat arrays, p fixed (bound, or passed by reference to generated code): λᵀ∂φ/∂u, and λᵀ∂φ/∂p when p has entries and φ reads p. */
     private static final class Vjp {
         private final CompiledFunction.MultiRunner r;
         private final double[] time = new double[1];
@@ -260,10 +260,15 @@ final class SrkDiscreteAdjoint extends Op {
 
         static Vjp of(CompiledFunction c, SdeSpec spec) {
             Tensor p = spec.p.primal();
-            boolean withP = p.size() > 0;
+            // a function that does not read p (a diffusion 0.1·u) adds nothing to dL/dp: its VJP skips that output
+            boolean withP = p.size() > 0 && c.reads(1);
             CompiledFunction.MultiRunner r = c.vjpOnlyRunner(new boolean[] {true, withP, false},
                     Tensor.zeros(spec.u0.shape()), p, Tensor.scalar(0.0));
-            return r == null ? null : new Vjp(r.bind(1, p.unsafeData()), withP);
+            if (r == null) return null;
+            // generated code reads p by reference; a program that copies its arguments in copies p once, when bound
+            Vjp v = new Vjp(r.direct() ? r : r.bind(1, p.unsafeData()), withP);
+            if (r.direct()) v.args[1] = p.unsafeData();
+            return v;
         }
 
         /** gu = λᵀ∂φ/∂u at (x, t); λᵀ∂φ/∂p added to pbar (gp is scratch). Written into the arrays, nothing allocated. */
