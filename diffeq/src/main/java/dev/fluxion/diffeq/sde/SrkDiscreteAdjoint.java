@@ -475,8 +475,10 @@ final class SrkDiscreteAdjoint extends Op {
         private void kept(int k) {
             int sn = rec.sn, off = k * sn;
             double[] r0 = rec.in0, r1 = rec.in1;
-            System.arraycopy(x, 0, h0[0], 0, n);
-            System.arraycopy(x, 0, h1[0], 0, n);
+            if (!dense) {   // dense4 reads stage 0's inputs, u, from x itself
+                System.arraycopy(x, 0, h0[0], 0, n);
+                System.arraycopy(x, 0, h1[0], 0, n);
+            }
             for (int i = 1; i < s; i++, off += n) {
                 double[] a = h0[i], b = h1[i];
                 for (int j = 0; j < n; j++) {
@@ -602,8 +604,8 @@ final class SrkDiscreteAdjoint extends Op {
                 }
             }
             // stage 0: H⁰₀ = H¹₀ = u
-            fVjp.run(h0[0], t + c.c0[0] * h, f0, u0, gp, pbar);
-            gVjp.run(h1[0], t + c.c1[0] * h, g0, u1, gp, pbar);
+            fVjp.run(x, t + c.c0[0] * h, f0, u0, gp, pbar);
+            gVjp.run(x, t + c.c1[0] * h, g0, u1, gp, pbar);
             for (int j = 0; j < n; j++) {
                 double b = bar[j];
                 b += u0[j];
