@@ -277,6 +277,13 @@ public final class CompiledFunction extends Op {
         int rowChunks() { return ws.rowChunks(); }
 
         public int outputs() { return program.outputShapes.length; }
+
+        /**
+         * Whether runInto passes the arrays straight to generated code (every op unrolled, each
+         * output in a slot of its own): then an argument fixed for many runs is better passed by
+         * reference than {@link #bind bound}, which saves a copy only on the copying path.
+         */
+        public boolean direct() { return program.direct(); }
     }
 
     /**

@@ -110,6 +110,9 @@ final class Program {
                 consts.add(null);
             }
         }
+        int[] outSlots = new int[g.outputs.length];
+        for (int i = 0; i < outSlots.length; i++) outSlots[i] = slotOf[g.outputs[i]];
+        ownOutputs(nodes, g.outputs, outSlots, inSlot, sizes, consts, ks, kargs, kout, instrs);
         this.explicitRead = read;
         this.slots = sizes.size();
         this.slotSize = sizes.stream().mapToInt(Integer::intValue).toArray();
@@ -118,7 +121,7 @@ final class Program {
         this.outputSlot = new int[g.outputs.length];
         this.outputShapes = new Shape[g.outputs.length];
         for (int i = 0; i < g.outputs.length; i++) {
-            outputSlot[i] = slotOf[g.outputs[i]];
+            outputSlot[i] = outSlots[i];
             outputShapes[i] = nodes.get(g.outputs[i]).shape;
         }
         this.kernels = ks.toArray(new Kernel[0]);
@@ -148,6 +151,40 @@ final class Program {
         this.split = splittable && !directIO ? RowSplit.of(g, nodes, live, inputShapes, explicitInputs) : null;
     }
 
+    /**
+     * Gives each small output that is a constant, an input or an earlier output's slot a copy of its
+     * own (an instruction), when every instruction is unrolled: the direct entries write each output
+     * into the caller's array and so need every output computed into a slot of its own. The case is
+     * a VJP program whose cotangent of some argument is structurally zero (a diffusion g(u) = 0.1·u
+     * that does not read p) or the cotangent itself (an identity); without the copy such a program
+     * ran through the copying path on every call. Larger outputs, or a program with a kernel call
+     * left, keep the shared slot (no direct entry either way).
+     */
+    private static void ownOutputs(List<Graph.Node> nodes, int[] outputs, int[] outSlots, int[] inSlot, List<Integer> sizes,
+                                   List<double[]> consts, List<Kernel> ks, List<int[]> kargs, List<Integer> kout,
+                                   List<ProgramCodegen.Instr> instrs) {
+        if (!GENERATE || !ProgramCodegen.allUnrolled(instrs.toArray(new ProgramCodegen.Instr[0]))) return;
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        for (int sl : inSlot) taken.add(sl);
+        for (int i = 0; i < outSlots.length; i++) {
+            int sl = outSlots[i];
+            boolean own = consts.get(sl) == null && taken.add(sl);
+            if (own || sizes.get(sl) > ProgramCodegen.UNROLL_LIMIT) continue;
+            Shape shape = nodes.get(outputs[i]).shape;
+            Op copy = new dev.fluxion.tensor.ShapeOps.BroadcastTo(shape);   // to its own shape: a copy
+            Shape[] in = {shape};
+            int slot = sizes.size();
+            sizes.add(shape.size());
+            consts.add(null);
+            ks.add(copy.kernel(in, shape));
+            kargs.add(new int[] {sl});
+            kout.add(slot);
+            instrs.add(new ProgramCodegen.Instr(copy, in, shape, new int[] {sl}, slot));
+            outSlots[i] = slot;
+            taken.add(slot);
+        }
+    }
+
     /** How the program runs over the cores by rows, or null when it runs whole (see {@link RowSplit}). */
     final RowSplit split;
 
@@ -157,6 +194,9 @@ final class Program {
      * passes the caller's arrays straight to the arithmetic.
      */
     private final boolean directCall;
+    /** Whether runInto reaches the generated code's direct entries (see {@link #directCall}): for specs. */
+    boolean direct() { return directCall; }
+
     /** Elements of each explicit input and of each output. */
     private final int[] inputSize, outputSize;
 

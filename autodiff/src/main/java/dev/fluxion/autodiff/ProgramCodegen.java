@@ -139,6 +139,10 @@ final class ProgramCodegen {
             if (n > UNROLL_LIMIT) return null;
             return gather(in);
         }
+        if (op instanceof ShapeOps.PadSum ps) {
+            if (n > UNROLL_LIMIT) return null;
+            return padSum(ps, s, out);
+        }
         if (op instanceof ReductionOps.SumAll) {
             if (s[0].size() > UNROLL_LIMIT) return null;
             Expr acc = new Const(0.0);
@@ -245,6 +249,36 @@ final class ProgramCodegen {
             long c = (long) out[i];
             e[i] = c == 0 ? new Const(0.0) : new Load((int) ((c - 1) >> 24), (int) ((c - 1) & 0xFFFFFF));
         }
+        return e;
+    }
+
+    /**
+     * A pad-sum, the compiled gradient of a vector read element by element (u[0], u[1], ... in a
+     * right-hand side: each read's VJP pads its cotangent into u's length, and Fusion joins the pads'
+     * sum): each output element is the kernel's 0 + piece + piece ... over the pieces covering it,
+     * in the pieces' order, so the same numbers (a −0 piece alone gives +0, as the kernel does).
+     * Elements no piece covers are 0. Unrolled, the program keeps its direct entry, which one
+     * kernel call would cost it.
+     */
+    private static Expr[] padSum(ShapeOps.PadSum ps, Shape[] s, Shape out) {
+        int axis = ps.axis(), full = ps.full();
+        int[] starts = ps.starts();
+        int[] d = out.dims();
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= d[i];
+        for (int i = axis + 1; i < d.length; i++) inner *= d[i];
+        Expr[] e = new Expr[out.size()];
+        for (int i = 0; i < s.length; i++) {
+            int len = s[i].dim(axis) * inner;
+            for (int o = 0; o < outer; o++) {
+                int src = o * len, dst = (o * full + starts[i]) * inner;
+                for (int j = 0; j < len; j++) {
+                    Expr acc = e[dst + j] == null ? new Const(0.0) : e[dst + j];
+                    e[dst + j] = new Bin("dadd", acc, new Load(i, src + j));
+                }
+            }
+        }
+        for (int k = 0; k < e.length; k++) if (e[k] == null) e[k] = new Const(0.0);
         return e;
     }
 

@@ -246,7 +246,7 @@ final class SrkDiscreteAdjoint extends Op {
         @Override public double[] interpolate(Step<double[], SdeStepper.Linear> step, double theta) { return st.interpolate(step, theta); }
     }
 
-    /** A compiled function's VJP-only program over flat arrays, p bound: λᵀ∂φ/∂u, and λᵀ∂φ/∂p when p has entries. */
+    /** A compiled function's VJP-only program over flat arrays, p fixed (bound, or passed by reference to generated code): λᵀ∂φ/∂u, and λᵀ∂φ/∂p when p has entries and φ reads p. */
     private static final class Vjp {
         private final CompiledFunction.MultiRunner r;
         private final double[] time = new double[1];
@@ -260,10 +260,15 @@ final class SrkDiscreteAdjoint extends Op {
 
         static Vjp of(CompiledFunction c, SdeSpec spec) {
             Tensor p = spec.p.primal();
-            boolean withP = p.size() > 0;
+            // a function that does not read p (a diffusion 0.1·u) adds nothing to dL/dp: its VJP skips that output
+            boolean withP = p.size() > 0 && c.reads(1);
             CompiledFunction.MultiRunner r = c.vjpOnlyRunner(new boolean[] {true, withP, false},
                     Tensor.zeros(spec.u0.shape()), p, Tensor.scalar(0.0));
-            return r == null ? null : new Vjp(r.bind(1, p.unsafeData()), withP);
+            if (r == null) return null;
+            // generated code reads p by reference; a program that copies its arguments in copies p once, when bound
+            Vjp v = new Vjp(r.direct() ? r : r.bind(1, p.unsafeData()), withP);
+            if (r.direct()) v.args[1] = p.unsafeData();
+            return v;
         }
 
         /** gu = λᵀ∂φ/∂u at (x, t); λᵀ∂φ/∂p added to pbar (gp is scratch). Written into the arrays, nothing allocated. */
@@ -470,8 +475,10 @@ final class SrkDiscreteAdjoint extends Op {
         private void kept(int k) {
             int sn = rec.sn, off = k * sn;
             double[] r0 = rec.in0, r1 = rec.in1;
-            System.arraycopy(x, 0, h0[0], 0, n);
-            System.arraycopy(x, 0, h1[0], 0, n);
+            if (!dense) {   // dense4 reads stage 0's inputs, u, from x itself
+                System.arraycopy(x, 0, h0[0], 0, n);
+                System.arraycopy(x, 0, h1[0], 0, n);
+            }
             for (int i = 1; i < s; i++, off += n) {
                 double[] a = h0[i], b = h1[i];
                 for (int j = 0; j < n; j++) {
@@ -597,8 +604,8 @@ final class SrkDiscreteAdjoint extends Op {
                 }
             }
             // stage 0: H⁰₀ = H¹₀ = u
-            fVjp.run(h0[0], t + c.c0[0] * h, f0, u0, gp, pbar);
-            gVjp.run(h1[0], t + c.c1[0] * h, g0, u1, gp, pbar);
+            fVjp.run(x, t + c.c0[0] * h, f0, u0, gp, pbar);
+            gVjp.run(x, t + c.c1[0] * h, g0, u1, gp, pbar);
             for (int j = 0; j < n; j++) {
                 double b = bar[j];
                 b += u0[j];
