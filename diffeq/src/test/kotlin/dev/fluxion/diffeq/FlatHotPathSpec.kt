@@ -18,7 +18,7 @@ import java.util.SplittableRandom
 /**
  * Issue 15's per-step work on the flat explicit path must not change a bit: the stage arrays a
  * solve reuses between steps when nothing keeps a step (no dense output, no callbacks), the
- * interpolant's padded polynomials, the step-size floor decided without Math.ulp, and the rows of
+ * interpolant's padded polynomials and its fused small-state form, the step-size floor decided without Math.ulp, and the rows of
  * a differentiated solve sliced on first use.
  */
 class FlatHotPathSpec : FunSpec({
@@ -89,6 +89,34 @@ class FlatHotPathSpec : FunSpec({
                 var acc = 0.0
                 for (m in rows[i].indices.reversed()) acc = (acc + rows[i][m]) * theta
                 withClue("row $i at θ = $theta") { out[i].toRawBits() shouldBe acc.toRawBits() }
+            }
+        }
+    }
+
+    test("the fused small-state interpolation gives the weights and the flat stage sum bit for bit") {
+        // Tsit5 and DP5 (degree 4, Horner written out), Vern7 and a made-up interpolant with a −0
+        // leading coefficient and an empty row (any degree), at two and three components
+        val made = RkInterpolant(3, DoubleArray(0), arrayOf(), arrayOf(doubleArrayOf(1.0, -0.5), doubleArrayOf(), doubleArrayOf(0.25, 0.0, -0.0),
+            doubleArrayOf(-0.0, 2.0, -1.5)))
+        val interps = listOf(Tsit5().tableau().interpolant(), DP5().tableau().interpolant(), Vern7().tableau().interpolant(), made)
+        val rng = SplittableRandom(5)
+        for (interp in interps) for (n in 2..3) {
+            val total = interp.totalStages()
+            val w = DoubleArray(total)
+            val all = IntArray(total) { it }
+            repeat(300) { r ->
+                val u = DoubleArray(n) { (rng.nextDouble() - 0.5) * 10 }
+                val k = Array(total) { DoubleArray(n) { (rng.nextDouble() - 0.5) * Math.pow(10.0, rng.nextInt(-3, 4).toDouble()) } }
+                val theta = when (r) { 0 -> 0.0; 1 -> 1.0; 2 -> 1e-300; else -> rng.nextDouble() }
+                val h = if (r == 3) -0.25 else rng.nextDouble() * 0.5
+                interp.weights(theta, w)
+                val expected = DoubleArray(n)
+                FlatStateOps.sum(u, h, w, all, k, expected, n)
+                val fused = DoubleArray(n)
+                interp.interpolateSmall(theta, h, u, k, fused)
+                withClue("${total} stages, n = $n, θ = $theta, h = $h") {
+                    fused.map { it.toRawBits() } shouldBe expected.map { it.toRawBits() }
+                }
             }
         }
     }

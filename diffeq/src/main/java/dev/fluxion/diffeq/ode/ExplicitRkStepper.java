@@ -168,6 +168,14 @@ public final class ExplicitRkStepper<S> implements Stepper<S, RkStages<S>> {
     @Override public S interpolate(Step<S, RkStages<S>> step, double theta) {
         if (interp == null) return hermite(step, theta);
         S[] all = stagesForInterpolation(step);
+        if (flat != null) {
+            double[] u = (double[]) step.u;
+            if (u.length == 2 || u.length == 3) {   // LV, Lorenz: weights and sums fused, the same bits
+                double[] out = new double[u.length];
+                interp.interpolateSmall(theta, step.h, u, (double[][]) all, out);
+                return (S) out;
+            }
+        }
         double[] w = weightScratch;
         interp.weights(theta, w);
         if (flat != null) return (S) flat.rkSum((double[]) step.u, step.h, w, allStages, (double[][]) all, false);

@@ -77,4 +77,81 @@ public final class RkInterpolant {
             for (int i = 0; i < total; i++) out[i] = (out[i] + q[base + i]) * theta;
         }
     }
+
+    /**
+     * u + h Σ_i b_i(θ) k_i for a two- or three-component flat state (n = u.length, 2 or 3), written
+     * into out: each weight by Horner's rule in a register, stage by stage, straight into the sums,
+     * with no weight array, no fill and no pass of its own. The same operations in the same order as
+     * {@link #weights} followed by the flat stage sum ({@code FlatStateOps.sum}: each component starts
+     * at u, then adds (h·b_i)·k_i[j] for every i whose h·b_i is nonzero, in order of i), so the same
+     * bits, but for the first Horner step: weights takes (0 + q)·θ, this q·θ, which differ only for
+     * q = −0 and then only in the sign of a zero weight, which the sum skips either way (h·b_i = ±0).
+     *
+     * <p>Degree 4 (Tsit5's and DP5's interpolants) has its Horner steps written out: with the degree
+     * a field, the per-stage loop over the powers is a loop of variable trip count inside the loop
+     * over stages, and a scratch microbenchmark (Tsit5, LV) took 35–47 ns per point in it against
+     * 14–25 written out; the interpolation was 15 % of the LV solve (an ablation that skipped it:
+     * 0.85×, same-JVM A/B, 2026-12-02 session 5).
+     */
+    public void interpolateSmall(double theta, double h, double[] u, double[][] k, double[] out) {
+        double[] q = byPower;
+        int t = total;
+        if (degree != 4) {
+            interpolateSmallAnyDegree(theta, h, u, k, out);
+            return;
+        }
+        if (u.length == 2) {
+            double s0 = u[0], s1 = u[1];
+            for (int i = 0; i < t; i++) {
+                double w = q[3 * t + i] * theta;
+                w = (w + q[2 * t + i]) * theta;
+                w = (w + q[t + i]) * theta;
+                w = (w + q[i]) * theta;
+                double c = h * w;
+                if (c == 0.0) continue;
+                double[] x = k[i];
+                s0 += c * x[0];
+                s1 += c * x[1];
+            }
+            out[0] = s0;
+            out[1] = s1;
+            return;
+        }
+        double s0 = u[0], s1 = u[1], s2 = u[2];
+        for (int i = 0; i < t; i++) {
+            double w = q[3 * t + i] * theta;
+            w = (w + q[2 * t + i]) * theta;
+            w = (w + q[t + i]) * theta;
+            w = (w + q[i]) * theta;
+            double c = h * w;
+            if (c == 0.0) continue;
+            double[] x = k[i];
+            s0 += c * x[0];
+            s1 += c * x[1];
+            s2 += c * x[2];
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+    }
+
+    /** {@link #interpolateSmall} for any degree: Horner's loop over the powers per stage, as {@link #weights} runs it. */
+    private void interpolateSmallAnyDegree(double theta, double h, double[] u, double[][] k, double[] out) {
+        double[] q = byPower;
+        int t = total, n = u.length;
+        double s0 = u[0], s1 = u[1], s2 = n == 3 ? u[2] : 0.0;
+        for (int i = 0; i < t; i++) {
+            double w = 0.0;
+            for (int m = degree - 1; m >= 0; m--) w = (w + q[m * t + i]) * theta;
+            double c = h * w;
+            if (c == 0.0) continue;
+            double[] x = k[i];
+            s0 += c * x[0];
+            s1 += c * x[1];
+            if (n == 3) s2 += c * x[2];
+        }
+        out[0] = s0;
+        out[1] = s1;
+        if (n == 3) out[2] = s2;
+    }
 }
