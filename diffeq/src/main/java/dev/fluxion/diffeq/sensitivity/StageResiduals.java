@@ -27,8 +27,10 @@ import java.util.WeakHashMap;
  */
 final class StageResiduals implements FlatStateOps.Evaluation {
     /** Per thread, idle runner pairs per compiled f (weakly keyed), as RkDiscreteAdjoint keeps its VJP runners. */
-    private static final ThreadLocal<Map<CompiledFunction, CompiledFunction.MultiRunner[]>> IDLE =
-            ThreadLocal.withInitial(WeakHashMap::new);
+    private static final ThreadLocal<Map<CompiledFunction, Idle>> IDLE = ThreadLocal.withInitial(WeakHashMap::new);
+
+    /** What a finished solve leaves for the next one of the same f on its thread. */
+    private record Idle(CompiledFunction.MultiRunner forward, CompiledFunction.MultiRunner pullback, java.util.ArrayDeque<double[]> free) {}
     /** Runner pairs known not to exist (no residuals worth keeping), so a solve does not trace again. */
     private static final Map<CompiledFunction, Boolean> NONE = java.util.Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -64,17 +66,19 @@ final class StageResiduals implements FlatStateOps.Evaluation {
      */
     static StageResiduals of(CompiledFunction cf, Tensor u0, Tensor p, boolean needsP) {
         if (!enabled || cf == null || NONE.containsKey(cf)) return null;
-        CompiledFunction.MultiRunner[] pair = IDLE.get().remove(cf);
+        Idle pair = IDLE.get().remove(cf);
         if (pair == null) {
-            pair = cf.residualVjpRunners(new boolean[] {true, needsP, false}, new boolean[] {true, false, false},
+            CompiledFunction.MultiRunner[] runners = cf.residualVjpRunners(new boolean[] {true, needsP, false}, new boolean[] {true, false, false},
                     Tensor.zeros(u0.shape()), p, Tensor.scalar(0.0));
-            if (pair == null) {
+            if (runners == null) {
                 NONE.put(cf, Boolean.TRUE);
                 return null;
             }
+            pair = new Idle(runners[0], runners[1], new java.util.ArrayDeque<>());
         }
-        StageResiduals r = new StageResiduals(cf, p.unsafeData(), pair[0]);
-        r.pullback = pair[1];
+        StageResiduals r = new StageResiduals(cf, p.unsafeData(), pair.forward);
+        r.pullback = pair.pullback;
+        r.free = pair.free;
         return r;
     }
 
@@ -84,20 +88,44 @@ final class StageResiduals implements FlatStateOps.Evaluation {
         double[][] a = fargs;
         a[0] = u;
         time[0] = t;
-        forward.run(a);
-        forward.copyOutput(0, out, 0);
-        double[][] res = new double[forward.outputs() - 1][];
-        for (int j = 0; j < res.length; j++) {
-            res[j] = forward.output(1 + j);
-            keptElements += res[j].length;
-        }
-        keptElements += u.length;
+        int r = forward.outputs() - 1;
+        double[][] outs = new double[1 + r][];
+        outs[0] = out;
+        double[][] res = new double[r][];
+        for (int j = 0; j < r; j++) outs[1 + j] = res[j] = buffer(forward.outputShape(1 + j).size());
+        // the value straight into the stage array, the activations into kept buffers (no copies via the workspace)
+        forward.runInto(a, outs);
         byOutput.put(out, new Kept(u.clone(), t, res));
+    }
+
+    /** A buffer of n doubles: a free one of this thread's earlier solves of f, else a new one. */
+    private double[] buffer(int n) {
+        double[] b = free.pollLast();
+        return b != null && b.length == n ? b : new double[n];
+    }
+
+    /**
+     * Buffers of earlier solves' kept activations, reused so a gradient does not allocate (and the
+     * collector sweep) megabytes per solve; a buffer is always fully written before it is read.
+     */
+    private java.util.ArrayDeque<double[]> free = new java.util.ArrayDeque<>();
+
+    /** At most this many free buffers are kept per thread and f (a B = 1024 solve keeps ~32 of 512 KB). */
+    private static final int MAX_FREE = 64;
+
+    private void recycle(Kept k) {
+        for (double[] r : k.residuals) if (free.size() < MAX_FREE) free.addLast(r);
     }
 
     /** Ends the forward pass: drops what no kept stage reads (rejected attempts' evaluations). */
     void forwardDone(Set<double[]> live) {
-        byOutput.keySet().retainAll(live);
+        for (var it = byOutput.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!live.contains(e.getKey())) {
+                recycle(e.getValue());
+                it.remove();
+            }
+        }
         keptElements = 0;
         for (Kept k : byOutput.values()) {
             keptElements += k.u.length;
@@ -108,8 +136,8 @@ final class StageResiduals implements FlatStateOps.Evaluation {
     /** Doubles kept for the backward pass. */
     long keptElements() { return keptElements; }
 
-    /** The bound runners, for the backward pass that takes the pullback. */
-    private double[][] pargs;
+    /** The pullback's arguments and outputs (the caller's gu and gp, the same arrays at every call). */
+    private double[][] pargs, pouts;
 
     /**
      * gu = λᵀ∂f/∂u at (u, t) and gp = λᵀ∂f/∂p (when the store was made with needsP) from the values
@@ -133,21 +161,27 @@ final class StageResiduals implements FlatStateOps.Evaluation {
         a[2][0] = t;
         a[3] = lambda;
         System.arraycopy(k.residuals, 0, a, 4, k.residuals.length);
-        pullback.run(a);
-        pullback.copyOutput(0, gu, 0);
-        if (gp != null && np > 0) pullback.copyOutput(1, gp, 0);
+        double[][] o = pouts;
+        if (o == null) o = pouts = new double[pullback.outputs()][];
+        o[0] = gu;
+        if (o.length > 1) o[1] = gp;
+        pullback.runInto(a, o);
         return true;
     }
 
     /**
-     * Gives the runners back to this thread's idle pool (their workspaces serve the next solve);
-     * the kept values stay, but {@link #vjp} answers false from then on.
+     * Gives the runners and the kept buffers back to this thread's idle pool (they serve the next
+     * solve of f); {@link #vjp} answers false from then on.
      */
     void release() {
         if (forward == null) return;
-        IDLE.get().put(cf, new CompiledFunction.MultiRunner[] {forward, pullback});
+        for (Kept k : byOutput.values()) recycle(k);
+        byOutput.clear();
+        keptElements = 0;
+        IDLE.get().put(cf, new Idle(forward, pullback, free));
         forward = null;
         pullback = null;
         pargs = null;
+        pouts = null;
     }
 }
