@@ -110,11 +110,18 @@ final class StageResiduals implements FlatStateOps.Evaluation {
      */
     private java.util.ArrayDeque<double[]> free = new java.util.ArrayDeque<>();
 
-    /** At most this many free buffers are kept per thread and f (a B = 1024 solve keeps ~32 of 512 KB). */
+    /**
+     * At most this many free buffers, and doubles in them, are kept per thread and f: a Tsit5 solve
+     * keeps ~32 (at B = 1024, 512 KB each); beyond 2²² doubles (32 MB) the collector takes them.
+     */
     private static final int MAX_FREE = 64;
+    private static final long MAX_FREE_DOUBLES = 1L << 22;
 
     private void recycle(Kept k) {
-        for (double[] r : k.residuals) if (free.size() < MAX_FREE) free.addLast(r);
+        for (double[] r : k.residuals) {
+            if (free.size() >= MAX_FREE || (long) (free.size() + 1) * r.length > MAX_FREE_DOUBLES) return;
+            free.addLast(r);
+        }
     }
 
     /** Ends the forward pass: drops what no kept stage reads (rejected attempts' evaluations). */
