@@ -314,6 +314,40 @@ public final class CompiledFunction extends Op {
     }
 
     /**
+     * f's VJP split at the forward values it reads ({@link ResidualVjp}: JAX's linearize), over
+     * flat arrays, for a caller that runs the forward itself and keeps, per evaluation, what the
+     * pullback needs instead of recomputing it (a discrete adjoint keeping each stage's activations:
+     * a batched neural ODE's tanh layer, issue 15). Residuals are the values that depend on an
+     * explicit argument i with rowArgs[i] (the state) and that a cotangent-dependent node reads;
+     * values of the other arguments alone are recomputed by the pullback.
+     *
+     * <p>Returns {forward, pullback}, fresh runners (one thread each), or null when the VJP cannot
+     * be traced or keeps too little to pay (see {@link ResidualVjp#minResidualElements}) or
+     * {@code -Dfluxion.residuals=false}. forward: arguments f's; outputs f(x), then the residuals
+     * ({@link MultiRunner#outputs()} − 1 of them). pullback: arguments f's, the cotangent (f's output
+     * shape), then the residuals in the forward's order; outputs the cotangent of each argument i
+     * with needs[i]. Both bit for bit the values of {@link #runner()} and {@link #vjpOnlyRunner}
+     * (the same ops on the same values). Implicit inputs are read at each run, as for {@link #runner()}.
+     */
+    public MultiRunner[] residualVjpRunners(boolean[] needs, boolean[] rowArgs, Tensor... examples) {
+        checkShapes(examples);
+        if (!ResidualVjp.ENABLED) return null;
+        if (rowArgs.length != shapes.length) throw new IllegalArgumentException(name() + ": rowArgs needs " + shapes.length + " entries");
+        Object r = residuals.computeIfAbsent("flat" + Arrays.toString(needs) + Arrays.toString(rowArgs), key -> {
+            Tensor[] in = primalsOf(examples);
+            Object[] traced = traceVjpGraph(needs, in, Tensor.zeros(outputShape()), true);
+            ResidualVjp split = traced == null ? null : ResidualVjp.split(this, needs, (Graph) traced[0], (Shape[]) traced[1], rowArgs);
+            return split == null ? NONE : split;
+        });
+        if (r == NONE) return null;
+        ResidualVjp split = (ResidualVjp) r;
+        MultiRunner fwd = new MultiRunner(split.forwardProgram());
+        // the forward program's cotangent argument is read by nothing it computes: bound once to zeros
+        fwd.bind(shapes.length, new double[outputShape().size()]);
+        return new MultiRunner[] {fwd, new MultiRunner(split.pullbackProgram())};
+    }
+
+    /**
      * f's value and its Jacobian-vector products in k lanes over flat arrays: arguments are f's
      * arguments then, for each argument i with mask[i], its tangents [k, ...shape]; outputs are
      * f(x) then the output's tangents [k, ...outputShape]. Null when the JVP cannot be traced.

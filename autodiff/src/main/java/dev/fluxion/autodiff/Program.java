@@ -369,8 +369,9 @@ final class Program {
             } finally {
                 chunkInputs = null;
             }
+            double[][] to = gatherTo;
             for (int o = 0; o < outputSlot.length; o++) {
-                double[] dst = buf[outputSlot[o]];
+                double[] dst = to != null ? to[o] : buf[outputSlot[o]];
                 switch (split.outputKind[o]) {
                     case RowSplit.BATCHED -> {
                         int w = split.outputWidth[o];
@@ -379,14 +380,16 @@ final class Program {
                         }
                     }
                     case RowSplit.REDUCED -> {
-                        System.arraycopy(sub[0].buf[sub[0].outSlot(o)], 0, dst, 0, dst.length);
+                        int len = outputSize[o];
+                        System.arraycopy(sub[0].buf[sub[0].outSlot(o)], 0, dst, 0, len);
                         for (int c = 1; c < sub.length; c++) {
                             double[] x = sub[c].buf[sub[c].outSlot(o)];
-                            for (int j = 0; j < dst.length; j++) dst[j] += x[j];
+                            for (int j = 0; j < len; j++) dst[j] += x[j];
                         }
                     }
                     default -> {
-                        if (constants[outputSlot[o]] == null) System.arraycopy(sub[0].buf[sub[0].outSlot(o)], 0, dst, 0, dst.length);
+                        double[] src = constants[outputSlot[o]] != null ? constants[outputSlot[o]] : sub[0].buf[sub[0].outSlot(o)];
+                        if (src != dst) System.arraycopy(src, 0, dst, 0, outputSize[o]);
                     }
                 }
             }
@@ -462,9 +465,23 @@ final class Program {
             for (int o = 0; o < outs.length; o++) {
                 if (outs[o].length < outputSize[o]) throw new IllegalArgumentException("runInto: output " + o + " needs " + outputSize[o] + " values from 0, its array has " + outs[o].length);
             }
+            if (sub != null) {
+                // a split run gathers the chunks' rows straight into the caller's arrays (a discrete
+                // adjoint's kept activations: B·64 doubles per evaluation), not via this workspace's own
+                gatherTo = outs;
+                try {
+                    runChecked(args, outs, 0);
+                } finally {
+                    gatherTo = null;
+                }
+                return;
+            }
             runChecked(args, outs, 0);
             for (int o = 0; o < outs.length; o++) System.arraycopy(buf[outputSlot[o]], 0, outs[o], 0, outputSize[o]);
         }
+
+        /** Where runSplit gathers the outputs during {@link #runInto(double[][], double[][])} (null: this workspace's buffers). */
+        private double[][] gatherTo;
 
         /** What was wrong with the arrays of a direct run that failed (the generated code checks nothing itself but the JVM's bounds). */
         private IllegalArgumentException badArrays(double[][] args, double[][] outs, int offset, RuntimeException cause) {

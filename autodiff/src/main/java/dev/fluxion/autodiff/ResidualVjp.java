@@ -66,6 +66,16 @@ final class ResidualVjp {
      * worth saving.
      */
     static ResidualVjp split(CompiledFunction f, boolean[] needs, Graph g, Shape[] argShapes) {
+        return split(f, needs, g, argShapes, null);
+    }
+
+    /**
+     * As {@link #split(CompiledFunction, boolean[], Graph, Shape[])}, counting as residuals only
+     * values that depend on an explicit argument i with rowArgs[i] (all of them when rowArgs is
+     * null): a discrete adjoint passes its state alone, so values of the parameters or of t (a
+     * weight's transpose) stay recomputed in the pullback instead of being kept per evaluation.
+     */
+    static ResidualVjp split(CompiledFunction f, boolean[] needs, Graph g, Shape[] argShapes, boolean[] rowArgs) {
         int n = argShapes.length - 1;
         List<Graph.Node> nodes = g.nodes;
         int size = nodes.size();
@@ -74,7 +84,7 @@ final class ResidualVjp {
             Graph.Node node = nodes.get(k);
             if (node.isInput()) {
                 onCt[k] = !node.isImplicit() && node.inputIndex == n;
-                onX[k] = !node.isImplicit() && node.inputIndex < n;
+                onX[k] = !node.isImplicit() && node.inputIndex < n && (rowArgs == null || rowArgs[node.inputIndex]);
                 continue;
             }
             for (int a : node.args) {
@@ -148,6 +158,12 @@ final class ResidualVjp {
         for (int i = 0; i < in.length; i++) tracked[i] = Dispatch.wrappedBy(in[i], top);
         return tracked;
     }
+
+    /** The forward program: f's arguments, then the cotangent (unread), then implicit inputs; outputs f(x), then the residuals. */
+    Program forwardProgram() { return forward; }
+
+    /** The pullback program: f's arguments, the cotangent, the residuals, then implicit inputs; outputs the cotangents of the arguments with needs. */
+    Program pullbackProgram() { return pullback; }
 
     /** A fresh op for one application: it saves its residuals when its forward runs. */
     Op call() { return new Call(); }

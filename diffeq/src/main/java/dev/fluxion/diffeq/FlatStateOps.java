@@ -146,8 +146,35 @@ public final class FlatStateOps implements StateOps<double[]> {
         return r;
     }
 
+    /**
+     * Where {@link #eval(double[], double)} and {@link #eval(double[], double, double[])} send a
+     * plain solve's evaluations while set ({@link #routeEvaluations}): it writes f(u, t) into out.
+     */
+    public interface Evaluation {
+        void evalInto(double[] u, double t, double[] out);
+    }
+
+    private Evaluation route;
+
+    /**
+     * Sends the stepper's evaluations of the compiled f to e (null: back to the runner), which must
+     * give the runner's values bit for bit: a discrete adjoint's forward pass runs f by a program
+     * that also keeps what the VJP will read ({@code RkDiscreteAdjoint}). Counted as evaluations
+     * alike. Only for a plain solve of a compiled f (false, and nothing changed, otherwise).
+     */
+    public boolean routeEvaluations(Evaluation e) {
+        if (runner == null) return false;
+        route = e;
+        return true;
+    }
+
     @Override public double[] eval(double[] u, double t) {
         evaluations++;
+        if (route != null) {
+            double[] out = new double[runSize];
+            route.evalInto(u, t, out);
+            return out;
+        }
         CompiledFunction.Runner r = runner;
         if (r != null) {
             // the generated code's direct entry: u and t by reference, f written straight into the
@@ -169,6 +196,10 @@ public final class FlatStateOps implements StateOps<double[]> {
      */
     public double[] eval(double[] u, double t, double[] out) {
         evaluations++;
+        if (route != null) {
+            route.evalInto(u, t, out);
+            return out;
+        }
         CompiledFunction.Runner r = runner;
         if (r != null) {
             runArgs[0] = u;

@@ -87,9 +87,17 @@ final class RkDiscreteAdjoint extends SolveAsOp {
         ExplicitRkStepper<double[]> rk = (ExplicitRkStepper<double[]>) any;
         Recording rec = new Recording(rk);
         SolveOptions o = plain.options().dense(true);
-        OdeSolution sol = plain.withOptions(o).run(rec, x0, ops.eval(x0, t0), ErrorNorm.of(o, plain.u0()));
+        // f's activations kept per evaluation for the backward's VJPs (StageResiduals), same values
+        StageResiduals kept = StageResiduals.of(plain.compiled(), plain.u0(), plain.p(), plain.p().size() > 0);
+        if (kept != null && !ops.routeEvaluations(kept)) kept = null;
+        OdeSolution sol;
+        try {
+            sol = plain.withOptions(o).run(rec, x0, ops.eval(x0, t0), ErrorNorm.of(o, plain.u0()));
+        } finally {
+            if (kept != null) ops.routeEvaluations(null);
+        }
         rec.done = true;
-        return new Tape(plain, sol, ops, tab, rec, x0);
+        return new Tape(plain, sol, ops, tab, rec, x0, kept);
     }
 
     /** The stepper of the solve, noting which step and θ produced each interpolated state. */
@@ -161,9 +169,10 @@ final class RkDiscreteAdjoint extends SolveAsOp {
         private final int[] source;
         private final double[] thetas;
         private final boolean traced;
+        private final StageResiduals kept;
 
         @SuppressWarnings("unchecked")
-        Tape(SolveSpec spec, OdeSolution sol, FlatStateOps ops, ExplicitRkTableau tab, Recording rec, double[] x0) {
+        Tape(SolveSpec spec, OdeSolution sol, FlatStateOps ops, ExplicitRkTableau tab, Recording rec, double[] x0, StageResiduals kept) {
             super(sol.t(), values(sol), sol.retcode(), sol.stats());
             this.spec = spec;
             this.ops = ops;
@@ -195,17 +204,31 @@ final class RkDiscreteAdjoint extends SolveAsOp {
                 }
             }
             this.traced = ok;
+            if (kept != null) {
+                // only the kept steps' stages are read backward; rejected attempts' evaluations go
+                java.util.Set<double[]> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                for (var st : steps) {
+                    for (int j = 0; j < tab.stages(); j++) live.add(st.cache.stage(j));
+                    if (st.fnew != null) live.add(st.fnew);
+                }
+                kept.forwardDone(live);
+            }
+            this.kept = kept;
         }
 
         @Override long extraResidualSize() {
             long r = 0;
             for (var s : steps) r += (long) s.storedStates() * x0.length;
-            return r;
+            return r + (kept == null ? 0 : kept.keptElements());
         }
 
         @Override double[][] vjp(double[][] rows) {
             if (!traced) return throughSolverOps(spec, rows);
-            return new Backward(spec, ops, tab).run(steps, x0, rows, source, thetas);
+            try {
+                return new Backward(spec, ops, tab, kept).run(steps, x0, rows, source, thetas);
+            } finally {
+                if (kept != null) kept.release();
+            }
         }
     }
 
@@ -242,8 +265,11 @@ final class RkDiscreteAdjoint extends SolveAsOp {
         private final double[] stageIn, gu, gp, weights, coefs;
         private final double[] pbar;
         private final double[][] stageScratch;
+        /** The forward pass's kept activations (null: every VJP recomputes them). */
+        private final StageResiduals kept;
 
-        Backward(SolveSpec spec, FlatStateOps ops, ExplicitRkTableau tab) {
+        Backward(SolveSpec spec, FlatStateOps ops, ExplicitRkTableau tab, StageResiduals kept) {
+            this.kept = kept;
             this.spec = spec;
             this.ops = ops;
             this.tab = tab;
@@ -338,7 +364,8 @@ final class RkDiscreteAdjoint extends SolveAsOp {
                 if (fsal) {
                     addTo(kbar[s - 1], fbar);
                 } else if (!allZero(fbar)) {
-                    vjpAt(st.unew, st.tEnd(), fbar);
+                    // f at unew is the next step's k_0 (or the step's fnew)
+                    vjpAt(k + 1 < m ? steps.get(k + 1).cache.stage(0) : st.fnew, st.unew, st.tEnd(), fbar);
                     addTo(ubar, gu);
                 }
                 // unew = u + h Σ b_j k_j
@@ -349,12 +376,12 @@ final class RkDiscreteAdjoint extends SolveAsOp {
                     double[] kb = kbar[i];
                     if (allZero(kb)) continue;
                     if (fsal && i == s - 1) {
-                        vjpAt(st.unew, t + h, kb);
+                        vjpAt(ks[s - 1], st.unew, t + h, kb);
                         addTo(uprev, gu);
                         addScaled(gu, h, bDeps, bVals);
                     } else {
                         double[] in = stageInput(st.u, h, ks, i);
-                        vjpAt(in, t + tab.c(i) * h, kb);
+                        vjpAt(ks[i], in, t + tab.c(i) * h, kb);
                         addTo(uprev, gu);
                         addScaled(gu, h, deps[i], coef[i]);
                     }
@@ -366,7 +393,7 @@ final class RkDiscreteAdjoint extends SolveAsOp {
             }
             addTo(ubar, u0bar);
             if (!allZero(fbar)) {
-                vjpAt(x0, spec.t0(), fbar);
+                vjpAt(m > 0 ? steps.get(0).cache.stage(0) : null, x0, spec.t0(), fbar);
                 addTo(ubar, gu);
             }
             // the runner's buffers (a batch's activations: megabytes at B = 1024) serve this thread's next gradient
@@ -420,7 +447,7 @@ final class RkDiscreteAdjoint extends SolveAsOp {
                     addTo(fbar, kb);
                     continue;
                 }
-                vjpAt(inputs[r], st.t + interp.cExtra(r) * st.h, kb);
+                vjpAt(null, inputs[r], st.t + interp.cExtra(r) * st.h, kb);
                 addTo(uprev, gu);
                 addScaled(gu, st.h, extraDeps[r], extraCoef[r]);
             }
@@ -439,9 +466,15 @@ final class RkDiscreteAdjoint extends SolveAsOp {
             return stageScratch;
         }
 
-        /** gu = λᵀ∂f/∂u at (u, t); λᵀ∂f/∂p added to pbar. */
-        private void vjpAt(double[] u, double t, double[] lambda) {
-            if (runner != null) {
+        /**
+         * gu = λᵀ∂f/∂u at (u, t); λᵀ∂f/∂p added to pbar. out: the array the forward pass's
+         * evaluation of f at (u, t) wrote (null if none), whose kept activations serve when they
+         * are still there and were computed at this very (u, t).
+         */
+        private void vjpAt(double[] out, double[] u, double t, double[] lambda) {
+            if (kept != null && kept.vjp(out, u, t, lambda, gu, np > 0 ? gp : null)) {
+                // from the kept activations
+            } else if (runner != null) {
                 args[0] = u;
                 time[0] = t;
                 args[3] = lambda;
