@@ -6,6 +6,7 @@ import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking
+import java.util.concurrent.atomic.AtomicInteger
 import java.util.function.IntFunction
 
 /**
@@ -34,9 +35,28 @@ class EnsembleThreads @JvmOverloads constructor(
     override fun <T> map(n: Int, body: IntFunction<T>): List<T> {
         if (n == 0) return emptyList()
         if (n == 1 || WORKER.get()) return EnsembleSerial.INSTANCE.map(n, body)
-        return runBlocking {
-            (0 until n).map { i -> async(dispatcher) { onWorker { body.apply(i) } } }.awaitAll()
+        // One task per worker, each claiming the next unsolved trajectory, rather than a task per
+        // trajectory: 100 solves of ~70 µs each spent more on dispatch than on solving. Claims are
+        // dynamic, so uneven trajectories (adaptive steps, SDE paths) still balance; each result
+        // lands at its own index, so the output is EnsembleSerial's, in order, bit for bit.
+        val results = arrayOfNulls<Any?>(n)
+        val next = AtomicInteger()
+        val tasks = minOf(parallelism, n)
+        runBlocking {
+            (0 until tasks).map {
+                async(dispatcher) {
+                    onWorker {
+                        while (true) {
+                            val i = next.getAndIncrement()
+                            if (i >= n) break
+                            results[i] = body.apply(i)
+                        }
+                    }
+                }
+            }.awaitAll()
         }
+        @Suppress("UNCHECKED_CAST")
+        return results.asList() as List<T>
     }
 
     override fun onCallerThread(): Boolean = false
