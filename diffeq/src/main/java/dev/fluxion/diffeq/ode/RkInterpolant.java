@@ -103,11 +103,7 @@ public final class RkInterpolant {
         if (u.length == 2) {
             double s0 = u[0], s1 = u[1];
             for (int i = 0; i < t; i++) {
-                double w = q[3 * t + i] * theta;
-                w = (w + q[2 * t + i]) * theta;
-                w = (w + q[t + i]) * theta;
-                w = (w + q[i]) * theta;
-                double c = h * w;
+                double c = h * weight4(q, t, i, theta);
                 if (c == 0.0) continue;
                 double[] x = k[i];
                 s0 += c * x[0];
@@ -119,11 +115,7 @@ public final class RkInterpolant {
         }
         double s0 = u[0], s1 = u[1], s2 = u[2];
         for (int i = 0; i < t; i++) {
-            double w = q[3 * t + i] * theta;
-            w = (w + q[2 * t + i]) * theta;
-            w = (w + q[t + i]) * theta;
-            w = (w + q[i]) * theta;
-            double c = h * w;
+            double c = h * weight4(q, t, i, theta);
             if (c == 0.0) continue;
             double[] x = k[i];
             s0 += c * x[0];
@@ -133,6 +125,14 @@ public final class RkInterpolant {
         out[0] = s0;
         out[1] = s1;
         out[2] = s2;
+    }
+
+    /** Stage i's weight b_i(θ) of a degree-4 interpolant by Horner's rule, in {@link #weights}' order of operations. */
+    private static double weight4(double[] q, int t, int i, double theta) {
+        double w = q[3 * t + i] * theta;
+        w = (w + q[2 * t + i]) * theta;
+        w = (w + q[t + i]) * theta;
+        return (w + q[i]) * theta;
     }
 
     /** {@link #interpolateSmall} for any degree: Horner's loop over the powers per stage, as {@link #weights} runs it. */
