@@ -84,7 +84,15 @@ public final class ErrorNorm {
                 sum += r * r;
             }
         }
-        double est = Math.sqrt(sum / n);
+        return rms(sum, n);
+    }
+
+    /**
+     * The error estimate from the sum of n squared scaled errors: their root mean square, NaN when
+     * that is not finite (an overflowed or NaN step, which the controller rejects).
+     */
+    public static double rms(double sumOfSquares, int n) {
+        double est = Math.sqrt(sumOfSquares / n);
         return Double.isFinite(est) ? est : Double.NaN;
     }
 

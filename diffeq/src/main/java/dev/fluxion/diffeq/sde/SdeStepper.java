@@ -90,8 +90,7 @@ abstract class SdeStepper<S> implements Stepper<S, SdeStepper.Linear> {
             double r = e / norm.scale(i, uv[i], nv[i]);
             sum += r * r;
         }
-        double est = Math.sqrt(sum / n);
-        return Double.isFinite(est) ? est : Double.NaN;
+        return ErrorNorm.rms(sum, n);
     }
 
     @Override public int order() { return Math.max(1, (int) Math.floor(alg.strongOrder())); }

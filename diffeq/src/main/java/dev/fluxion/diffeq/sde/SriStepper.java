@@ -344,8 +344,7 @@ final class SriStepper<S> extends SdeStepper<S> {
             double r = (delta * s1 + s2) / norm.scale(k, u[k], unew[k]);
             sum += r * r;
         }
-        double est = Math.sqrt(sum / n);
-        double err = Double.isFinite(est) ? est : Double.NaN;
+        double err = ErrorNorm.rms(sum, n);
         return new Step<>(t, h, u, fu, unew, null, err, Linear.INSTANCE);
     }
 
