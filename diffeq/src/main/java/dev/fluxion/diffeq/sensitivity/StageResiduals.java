@@ -45,18 +45,19 @@ final class StageResiduals implements FlatStateOps.Evaluation {
 
     private final CompiledFunction cf;
     private final double[] p;
-    private final int np;
-    private CompiledFunction.MultiRunner forward;
+    /** f's value and residuals per evaluation, and the VJP from them; null once released. */
+    private CompiledFunction.MultiRunner forward, pullback;
     private final double[] time = new double[1];
     private final double[][] fargs;
     private final Map<double[], Kept> byOutput = new IdentityHashMap<>();
     private long keptElements;
 
-    private StageResiduals(CompiledFunction cf, double[] p, CompiledFunction.MultiRunner forward) {
+    private StageResiduals(CompiledFunction cf, double[] p, Idle pair) {
         this.cf = cf;
         this.p = p;
-        this.np = p.length;
-        this.forward = forward.bind(1, p);
+        this.forward = pair.forward.bind(1, p);
+        this.pullback = pair.pullback;
+        this.free = pair.free;
         this.fargs = new double[][] {null, null, time, null};
     }
 
@@ -76,13 +77,8 @@ final class StageResiduals implements FlatStateOps.Evaluation {
             }
             pair = new Idle(runners[0], runners[1], new java.util.ArrayDeque<>());
         }
-        StageResiduals r = new StageResiduals(cf, p.unsafeData(), pair.forward);
-        r.pullback = pair.pullback;
-        r.free = pair.free;
-        return r;
+        return new StageResiduals(cf, p.unsafeData(), pair);
     }
-
-    private CompiledFunction.MultiRunner pullback;
 
     @Override public void evalInto(double[] u, double t, double[] out) {
         double[][] a = fargs;
@@ -108,7 +104,7 @@ final class StageResiduals implements FlatStateOps.Evaluation {
      * Buffers of earlier solves' kept activations, reused so a gradient does not allocate (and the
      * collector sweep) megabytes per solve; a buffer is always fully written before it is read.
      */
-    private java.util.ArrayDeque<double[]> free = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<double[]> free;
 
     /**
      * At most this many free buffers, and doubles in them, are kept per thread and f: a Tsit5 solve
