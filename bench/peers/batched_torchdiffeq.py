@@ -13,10 +13,11 @@ Run (Debian): apt-get install python3-torch; put torchdiffeq's source on PYTHONP
 """
 import argparse
 import os
-import time
 
 import torch
 from torchdiffeq import odeint, odeint_adjoint
+
+from timing import timed
 
 
 class Field(torch.nn.Module):
@@ -29,21 +30,6 @@ class Field(torch.nn.Module):
     def forward(self, t, y):
         self.nfe += 1
         return self.l2(torch.tanh(self.l1(y)))
-
-
-def timed(fn, reps, warm_s):
-    end = time.perf_counter() + warm_s
-    n = 0
-    while time.perf_counter() < end or n < 3:
-        fn()
-        n += 1
-    ts = []
-    for _ in range(reps):
-        s = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - s) * 1e3)
-    ts.sort()
-    return ts[len(ts) // 2], ts[len(ts) // 10], ts[min(len(ts) - 1, len(ts) * 9 // 10)]
 
 
 def main():

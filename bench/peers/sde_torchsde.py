@@ -15,10 +15,11 @@ on PYTHONPATH:
   PYTHONPATH=/tmp/tsde:bench/peers/shim /usr/bin/python3 bench/peers/sde_torchsde.py
 """
 import argparse
-import time
 
 import torch
 import torchsde
+
+from timing import timed
 
 
 class StochasticLV(torch.nn.Module):
@@ -36,21 +37,6 @@ class StochasticLV(torch.nn.Module):
 
     def g(self, t, u):
         return 0.1 * u
-
-
-def timed(fn, reps, warm_s):
-    end = time.perf_counter() + warm_s
-    n = 0
-    while time.perf_counter() < end or n < 2:
-        fn()
-        n += 1
-    ts = []
-    for _ in range(reps):
-        s = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - s) * 1e3)
-    ts.sort()
-    return ts[len(ts) // 2], ts[len(ts) // 10], ts[min(len(ts) - 1, len(ts) * 9 // 10)]
 
 
 def main():
@@ -90,7 +76,7 @@ def main():
             for mode in args.modes.split(","):
                 fn = {"forward": forward, "backprop": backprop, "adjoint": adjoint}[mode]
                 reps = args.reps if mode != "adjoint" else max(3, args.reps // 2)
-                med, lo, hi = timed(fn, reps, args.warm)
+                med, lo, hi = timed(fn, reps, args.warm, min_warm=2)
                 print(f"| {method} | {b} | {mode} | {med:.1f} | {lo:.1f} - {hi:.1f} | {med / b:.2f} |", flush=True)
 
 
