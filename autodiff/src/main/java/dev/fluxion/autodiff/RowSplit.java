@@ -37,12 +37,13 @@ import java.util.Map;
  *
  * <p><b>Chunks.</b> Up to {@link #slots} threads work on a split (the cores, at most B/8, and
  * at most the work over {@link #MIN_CHUNK_WORK}: below two the program runs whole), but the rows
- * are cut finer, into chunks of about {@link #CHUNK_ROWS} rows (at least one per thread), which
- * the threads take in turn ({@link dev.fluxion.tensor.RowPool#run(int, int, dev.fluxion.tensor.RowPool.SlotChunk)}).
+ * are cut finer, into chunks of at least {@link #CHUNK_ROWS} rows, up to {@link #CHUNKS_PER_THREAD}
+ * per thread and at least one ({@link #chunks}: 4 of 64 rows at B = 256, 8 of 128 at B = 1024 on
+ * two threads), which the threads take in turn ({@link dev.fluxion.tensor.RowPool#run(int, int, dev.fluxion.tensor.RowPool.SlotChunk)}).
  * With one chunk per thread the caller waited for the worker's whole half whenever the worker
  * started late (two vCPUs, a third of their time stolen: at B = 256 the caller spun for a quarter
  * of its samples); with many, it takes the late worker's chunks itself. And a chunk's [rows, 64]
- * intermediates (32 KB at 64 rows) stay in its core's L2 cache, where two chunks of B = 1024 had
+ * intermediates (32 KB at 64 rows, 64 KB at 128) stay in its core's L2 cache, where two chunks of B = 1024 had
  * [512, 64] ones (256 KB each, several per program) that did not. Each thread runs its chunks on
  * buffers of its own, reused from chunk to chunk and run to run.
  *
@@ -66,12 +67,25 @@ final class RowSplit {
     static final long MIN_CHUNK_WORK = Long.getLong("fluxion.threads.minChunkWork", 1L << 14);
 
     /**
-     * Rows per chunk the split aims at ({@code -Dfluxion.threads.chunkRows=N}; a value of B or more
-     * gives one chunk per thread, as before dynamic chunks): small enough that a chunk's [rows, 64]
-     * intermediates stay in L2, large enough that a chunk's fixed cost (a counter, its arguments'
-     * offsets, its outputs' copy) stays small against its arithmetic.
+     * Fewest rows per chunk ({@code -Dfluxion.threads.chunkRows=N}; a value of B or more gives one
+     * chunk per thread, as before dynamic chunks). A chunk has a fixed cost (its kernels' set-up,
+     * its arguments' and outputs' copies): the 2-64-2 network's VJP over 1024 rows on one thread
+     * cost 4 % more CPU as 16 chunks of 64 rows than whole, 8 % more as 32 of 32, nothing
+     * measurable as 8 of 128 (kernels' own splitting off, 30 rounds).
      */
     static final int CHUNK_ROWS = Math.max(1, Integer.getInteger("fluxion.threads.chunkRows", 64));
+
+    /**
+     * Chunks per thread a split aims at when B allows: enough that a late thread's share is taken
+     * over in small pieces, few enough that larger batches get chunks of more than {@link #CHUNK_ROWS}.
+     */
+    static final int CHUNKS_PER_THREAD = 4;
+
+    /** Chunks for b rows on the given threads: at least one per thread, of at least CHUNK_ROWS rows where possible, at most CHUNKS_PER_THREAD per thread. */
+    static int chunks(int b, int slots) {
+        long c = Math.min((b + CHUNK_ROWS - 1) / CHUNK_ROWS, (long) CHUNKS_PER_THREAD * slots);
+        return (int) Math.max(slots, c);
+    }
 
     final int rows, chunks;
     /** Threads that may work on the split, the caller included (each needs buffers of its own). */
@@ -129,7 +143,7 @@ final class RowSplit {
         }
         int slots = (int) Math.min(Math.min(threads, b / 8), work / MIN_CHUNK_WORK);
         if (slots < 2) return null;
-        int chunks = Math.max(slots, (b + CHUNK_ROWS - 1) / CHUNK_ROWS);
+        int chunks = chunks(b, slots);
         int[] inKind = new int[inputShapes.length], inWidth = new int[inputShapes.length];
         for (int k = 0; k < nodes.size(); k++) {
             Graph.Node n = nodes.get(k);
