@@ -5,12 +5,12 @@ package dev.fluxion.diffeq.sde;
  * virtual Brownian tree (Gaines &amp; Lyons 1997; torchsde's {@code BrownianTree}, Li et al. 2020).
  * The span is split dyadically; each node of the tree holds its interval's increment ΔW and its
  * space-time Lévy area H = (1/h)∫(W(r) − W(a) − (r − a)/h·ΔW) dr, and a node's children are drawn
- * from the exact conditional law of the two halves given the parent, with a PRNG seed that is a
- * function of the parent's seed and the side. So any W(t), any increment W(s, t) and any
- * iterated integral I_(1,0) over [s, t] is the same whichever order and thread asks for it: an
- * adaptive solve that rejects a step sees the Brownian bridge of the increment it rejected (the
- * role of Rackauckas &amp; Nie's rejection sampling with memory), and an adjoint can replay the path
- * backwards.
+ * from the exact conditional law of the two halves given the parent, with normals that are a
+ * function of the path's seed and the node's place in the tree alone. So any W(t), any increment
+ * W(s, t) and any iterated integral I_(1,0) over [s, t] is the same whichever order and thread
+ * asks for it: an adaptive solve that rejects a step sees the Brownian bridge of the increment it
+ * rejected (the role of Rackauckas &amp; Nie's rejection sampling with memory), and an adjoint can
+ * replay the path backwards.
  *
  * <p>Splitting a node of width h with (ΔW, H) into halves of width h/2 (a Gaussian conditioning,
  * derived in docs/ARCHITECTURE.md; the same formulas as Foster's, used by torchsde's
@@ -27,13 +27,20 @@ package dev.fluxion.diffeq.sde;
  * 2n + 1), and each of a split's normals reads the node's stream from a position of its own, so a
  * split costs one SplitMix64 finaliser per normal and one for the seed, none waiting for another
  * and none for the parent's: a query's new levels are drawn side by side, not one after another.
+ * Distinct nodes have distinct seeds (distinct positions of one stream, through a bijective
+ * finaliser), and a node's seed depends on the path's seed and its index only, never on the words
+ * its ancestors' draws read, so its normals are as independent of theirs as any two SplitMix64
+ * words. (Before, a child's seed was a further word of its parent's stream: the same independence,
+ * but each level waited for the finaliser of the one above.)
  *
  * <p>Which half of a node a time falls in is a bit of its leaf index ⌊(t − lo)/w⌋ (w the leaf
  * width): the node at depth d containing t has index ⌊(t − lo)/w⌋ &gt;&gt; (levels − d), so a
  * query finds where its path leaves the cached one from the highest bit in which their leaf
  * indices differ, with no walk back up the tree.
  *
- * <p>Queries are cached along the last root-to-leaf path, so sequential queries cost a few levels.
+ * <p>Queries are cached along the last root-to-leaf path, so a query costs the levels below the
+ * node it shares with the previous one: about log₂(step / leaf width), 13 for the steps of a solve
+ * of a few thousand steps at the default depth.
  * Methods are synchronized; for parallel solves give each its own tree from the same seed (they
  * agree exactly).
  */
