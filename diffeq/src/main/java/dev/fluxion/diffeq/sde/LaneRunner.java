@@ -85,6 +85,9 @@ final class LaneRunner implements FlatRhs {
                 byRef ? p.unsafeData() : null, byRef ? seeds : null);
     }
 
+    /** Whether this runner runs the extra lane on the caller's whole arrays (see {@link #of}): for specs. */
+    boolean whole() { return whole; }
+
     @Override public double[] eval(double[] x, double t) {
         double[] y = new double[out * (1 + lanes)];
         evalInto(x, t, y, 0);
