@@ -226,12 +226,21 @@ final class SrkDiscreteAdjoint extends Op {
             }
             t[count] = time;
             h[count] = step;
-            System.arraycopy(x, 0, u, count * n, n);
-            System.arraycopy(fx, 0, fu, count * n, n);   // f(u, t), the stage-0 drift the step reads
+            // plain loops, not System.arraycopy: a few values each (2 for the LV SDE), where the
+            // call's set-up costs more than the copy (as in LaneRunner)
+            int o = count * n, om = count * m;
+            for (int j = 0; j < n; j++) u[o + j] = x[j];
             Step<double[], SdeStepper.Linear> s = st.attempt(time, x, fx, step, norm);
-            System.arraycopy(st.dW, 0, dw, count * m, m);
-            System.arraycopy(st.levy, 0, lv, count * m, m);
-            if (sri != null) kept[count] = sri.copyStageInputs(in0, in1, count * sn, n);
+            double[] w = st.dW, l = st.levy;
+            for (int c = 0; c < m; c++) {
+                dw[om + c] = w[c];
+                lv[om + c] = l[c];
+            }
+            boolean inputs = sri != null && sri.copyStageInputs(in0, in1, count * sn, n);
+            kept[count] = inputs;
+            // f(u, t), the stage-0 drift, for a backward step that recomputes its stages (the
+            // step's start x and fx are the integrator's, unchanged by the attempt)
+            if (!inputs) for (int j = 0; j < n; j++) fu[o + j] = fx[j];
             pendingEnd = s.unew;
             return s;
         }
@@ -335,7 +344,7 @@ final class SrkDiscreteAdjoint extends Op {
                     live |= bar[j] != 0.0;
                 }
                 if (!live) continue;
-                System.arraycopy(rec.u, k * n, x, 0, n);
+                for (int j = 0, o = k * n; j < n; j++) x[j] = rec.u[o + j];
                 step(k, rec.t[k], rec.h[k], bar);
             }
             for (int j = 0; j < n; j++) bar[j] += u0bar[j];
