@@ -78,6 +78,40 @@ class UnaryKernelSpec : FunSpec({
         }
     }
 
+    test("tanh's array form gives the scalar form's bits on small blocks with a few large values (patched), many (general passes), in place and not") {
+        val r = Random(12L)
+        val specials = doubleArrayOf(0.0, -0.0, 1e-300, Double.MIN_VALUE, 0.625, -0.625, Math.nextUp(0.625), -Math.nextUp(0.625), 0.7, -3.0, 19.07,
+            20.0, -25.0, 1e308, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN)
+        val n = 8 * 512 + 200
+        for (trial in 0 until 60) {
+            // small activations (the edges included), then `k` large or special values at random places:
+            // k = 1..4 leaves most blocks within a few groups of 32, larger k sends blocks to the general passes
+            val v = DoubleArray(n) { if (r.nextInt(50) == 0) specials[r.nextInt(6)] else -0.625 + 1.25 * r.nextDouble() }
+            val k = listOf(1, 2, 3, 4, 5, 8, 40, 300)[trial % 8]
+            repeat(k) { v[r.nextInt(n)] = specials[6 + r.nextInt(specials.size - 6)] }
+            val want = v.map { MathFunctions.tanh(it).toRawBits() }
+            val from = listOf(0, 1, 31, 512)[trial % 4]
+            val to = if (trial % 3 == 0) n else from + 512 * (1 + r.nextInt(7))
+            val out = DoubleArray(n) { 7.0 }
+            MathFunctions.tanh(v, out, from, to)
+            for (i in 0 until n) out[i].toRawBits() shouldBe (if (i in from until to) want[i] else 7.0.toRawBits())
+            val same = v.copyOf()   // in place: o is x
+            MathFunctions.tanh(same, same, from, to)
+            for (i in 0 until n) same[i].toRawBits() shouldBe (if (i in from until to) want[i] else v[i].toRawBits())
+        }
+    }
+
+    test("tanh's array form gives the same bits on threads running at once (each with its own scratch)") {
+        val r = Random(13L)
+        val inputs = List(4) { t -> DoubleArray(64 * 512) { if (r.nextInt(40 * (t + 1)) == 0) -8.0 + 16.0 * r.nextDouble() else -0.6 + 1.2 * r.nextDouble() } }
+        val want = inputs.map { v -> v.map { MathFunctions.tanh(it).toRawBits() } }
+        val outs = inputs.map { DoubleArray(it.size) }
+        val threads = inputs.indices.map { t -> Thread { repeat(50) { MathFunctions.tanh(inputs[t], outs[t], 0, inputs[t].size) } } }
+        threads.forEach { it.start() }
+        threads.forEach { it.join() }
+        for (t in inputs.indices) outs[t].map { it.toRawBits() } shouldBe want[t]
+    }
+
     test("sigmoid and softplus are stable at large |x|: no overflow, no NaN") {
         val x = Tensor.of(-1000.0, -40.0, 40.0, 1000.0)
         val s = x.sigmoid().toDoubleArray()

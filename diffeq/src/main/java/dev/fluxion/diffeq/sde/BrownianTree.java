@@ -5,12 +5,12 @@ package dev.fluxion.diffeq.sde;
  * virtual Brownian tree (Gaines &amp; Lyons 1997; torchsde's {@code BrownianTree}, Li et al. 2020).
  * The span is split dyadically; each node of the tree holds its interval's increment ΔW and its
  * space-time Lévy area H = (1/h)∫(W(r) − W(a) − (r − a)/h·ΔW) dr, and a node's children are drawn
- * from the exact conditional law of the two halves given the parent, with a PRNG seed that is a
- * function of the parent's seed and the side. So any W(t), any increment W(s, t) and any
- * iterated integral I_(1,0) over [s, t] is the same whichever order and thread asks for it: an
- * adaptive solve that rejects a step sees the Brownian bridge of the increment it rejected (the
- * role of Rackauckas &amp; Nie's rejection sampling with memory), and an adjoint can replay the path
- * backwards.
+ * from the exact conditional law of the two halves given the parent, with normals that are a
+ * function of the path's seed and the node's place in the tree alone. So any W(t), any increment
+ * W(s, t) and any iterated integral I_(1,0) over [s, t] is the same whichever order and thread
+ * asks for it: an adaptive solve that rejects a step sees the Brownian bridge of the increment it
+ * rejected (the role of Rackauckas &amp; Nie's rejection sampling with memory), and an adjoint can
+ * replay the path backwards.
  *
  * <p>Splitting a node of width h with (ΔW, H) into halves of width h/2 (a Gaussian conditioning,
  * derived in docs/ARCHITECTURE.md; the same formulas as Foster's, used by torchsde's
@@ -22,11 +22,25 @@ package dev.fluxion.diffeq.sde;
  *
  * <p>The normals come from each node's own SplitMix64 stream by the ziggurat method
  * ({@link NormalStream}, Marsaglia &amp; Tsang 2000): exact N(0, 1) draws with no logarithm or
- * trigonometry on ~99 % of draws, and no allocation per split. Each of a split's normals reads
- * the stream from a position of its own and the child's seed is another word of it, so a split
- * costs one SplitMix64 finaliser per normal and one for the seed, all independent of one another.
+ * trigonometry on ~99 % of draws, and no allocation per split. A node's seed is the word of the
+ * path's own SplitMix64 stream at the node's heap index n (the root 1, node n's children 2n and
+ * 2n + 1), and each of a split's normals reads the node's stream from a position of its own, so a
+ * split costs one SplitMix64 finaliser per normal and one for the seed, none waiting for another
+ * and none for the parent's: a query's new levels are drawn side by side, not one after another.
+ * Distinct nodes have distinct seeds (distinct positions of one stream, through a bijective
+ * finaliser), and a node's seed depends on the path's seed and its index only, never on the words
+ * its ancestors' draws read, so its normals are as independent of theirs as any two SplitMix64
+ * words. (Before, a child's seed was a further word of its parent's stream: the same independence,
+ * but each level waited for the finaliser of the one above.)
  *
- * <p>Queries are cached along the last root-to-leaf path, so sequential queries cost a few levels.
+ * <p>Which half of a node a time falls in is a bit of its leaf index ⌊(t − lo)/w⌋ (w the leaf
+ * width): the node at depth d containing t has index ⌊(t − lo)/w⌋ &gt;&gt; (levels − d), so a
+ * query finds where its path leaves the cached one from the highest bit in which their leaf
+ * indices differ, with no walk back up the tree.
+ *
+ * <p>Queries are cached along the last root-to-leaf path, so a query costs the levels below the
+ * node it shares with the previous one: about log₂(step / leaf width), 13 for the steps of a solve
+ * of a few thousand steps at the default depth.
  * Methods are synchronized; for parallel solves give each its own tree from the same seed (they
  * agree exactly).
  */
@@ -36,19 +50,23 @@ public final class BrownianTree {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     /** A split's normals read the node's stream 2³² words apart: the state advances by 2³²·γ. */
     private static final long NORMAL_STRIDE = GOLDEN << 32;
-    /** The child seeds: the node's stream words at positions 2⁶² + 1 (left) and 2⁶² + 2 (right); this is the left one's state (position·γ). */
-    private static final long CHILD_LEFT = (GOLDEN << 62) + GOLDEN;
 
     private final long seed;
     private final double lo, hi;
     private final int m, levels;
-    // the cached path: node at depth d covers [a[d], a[d] + width[d]]; width[d] = (hi − lo)·2⁻ᵈ exactly
-    private final double[] a, width;
+    /** The state of the path's stream whose word at position n is the seed of the node of heap index n. */
+    private final long key;
+    /** width[d] = (hi − lo)·2⁻ᵈ exactly: the width of the nodes at depth d. */
+    private final double[] width;
     /** The split's conditional standard deviations per depth: √(h/16) and √(h/48) for the node's width h. */
     private final double[] sd1, sd2;
-    // W(a), ∫_lo^a W, ΔW and H of the node at depth d, channel k, at [d·m + k]
-    private final double[] wa, ja, dw, hh;
-    private final long[] nodeSeed;
+    /**
+     * The cached path's values channel by channel: W(a), ∫_lo^a W, ΔW and H of its node at depth d
+     * (a the node's left end), channel k, at [(k·(levels + 1) + d)·4 + 0, 1, 2, 3], so that a
+     * channel's descent writes one run of memory.
+     */
+    private final double[] node;
+    private long leaf;                         // the cached path's leaf index
     private int depth;                         // deepest valid level of the cached path
     private final NormalStream normals = new NormalStream(0L);
     // the last two points asked for (an increment reads its start, usually the previous end)
@@ -72,16 +90,10 @@ public final class BrownianTree {
         this.hi = Math.max(t0, t1);
         this.m = channels;
         this.levels = levels;
-        a = new double[levels + 1];
         width = new double[levels + 1];
         sd1 = new double[levels + 1];
         sd2 = new double[levels + 1];
-        int cells = (levels + 1) * m;
-        wa = new double[cells];
-        ja = new double[cells];
-        dw = new double[cells];
-        hh = new double[cells];
-        nodeSeed = new long[levels + 1];
+        node = new double[(levels + 1) * m * 4];
         memoW = new double[2][m];
         memoJ = new double[2][m];
         double len = hi - lo;
@@ -91,13 +103,12 @@ public final class BrownianTree {
             sd2[d] = Math.sqrt(width[d] / 48);
         }
         // the root: W(lo) = 0, ΔW ~ N(0, L), H ~ N(0, L/12)
-        a[0] = lo;
-        nodeSeed[0] = NormalStream.mix(seed ^ 0x5DEECE66DL);
-        normals.reset(NormalStream.mix(nodeSeed[0] ^ 0x2545F4914F6CDD1DL));   // not the stream that splits the root (that one draws its children)
+        key = NormalStream.mix(seed ^ 0x5DEECE66DL);
+        normals.reset(NormalStream.mix(key ^ 0x2545F4914F6CDD1DL));   // not a node's stream (those draw the children)
         double sw = Math.sqrt(len), sh = Math.sqrt(len / 12.0);
         for (int k = 0; k < m; k++) {
-            dw[k] = sw * normals.normal();
-            hh[k] = sh * normals.normal();
+            node[k * (levels + 1) * 4 + 2] = sw * normals.normal();
+            node[k * (levels + 1) * 4 + 3] = sh * normals.normal();
         }
         depth = 0;
     }
@@ -147,63 +158,128 @@ public final class BrownianTree {
             throw new IllegalArgumentException("BrownianTree: t = " + t + " is outside the path's span [" + lo + ", " + hi + "]");
         }
         double tc = Math.min(hi, Math.max(lo, t));
-        int d = depth;
-        while (d > 0 && !(tc >= a[d] && tc <= a[d] + width[d])) d--;
-        while (d < levels) {
-            split(d, tc >= a[d] + width[d] / 2);
-            d++;
-        }
+        double w = width[levels];
+        // the leaf holding tc (hi in the last one); rounding may put a t within an ulp of a leaf's
+        // end in its neighbour, where the two quadratics agree to rounding (θ just past 0 or 1)
+        long lf = Math.min((long) ((tc - lo) / w), (1L << levels) - 1);
+        // the cached path and this one share the nodes above the highest bit where the leaves differ
+        int d = depth == levels ? levels - (64 - Long.numberOfLeadingZeros(lf ^ leaf)) : 0;
+        if (d < levels) descend(d, lf);
+        leaf = lf;
         depth = levels;
         int slot = memoNext;
         memoNext ^= 1;
         memoT[slot] = t;
-        double w = width[levels];
-        double th = (tc - a[levels]) / w;
+        double th = (tc - (lo + lf * w)) / w;
         double q = 6 * th * (1 - th), r = 6 * (th * th / 2 - th * th * th / 3);
-        double[] mw = memoW[slot], mj = memoJ[slot];
-        int o = levels * m;
-        for (int k = 0; k < m; k++) {
-            double w0 = wa[o + k], dk = dw[o + k], hk = hh[o + k];
+        double[] mw = memoW[slot], mj = memoJ[slot], nd = node;
+        for (int k = 0, o = levels * 4; k < m; k++, o += (levels + 1) * 4) {
+            double w0 = nd[o], j0 = nd[o + 1], dk = nd[o + 2], hk = nd[o + 3];
             mw[k] = w0 + th * dk + q * hk;
-            mj[k] = ja[o + k] + w * (th * w0 + th * th * dk / 2 + r * hk);
+            mj[k] = j0 + w * (th * w0 + th * th * dk / 2 + r * hk);
         }
         return slot;
     }
 
     /**
-     * Makes the child of node d (left or right) node d + 1 of the cached path. Normal j of the
-     * split (channel k's two are j = 2k, 2k + 1) is the first ziggurat draw of the node's
-     * SplitMix64 stream read from position j·2³² ({@link NormalStream#firstNormal}: the stream's
-     * state is the node's seed plus j·2³²·γ), and the child's seed is the stream's word at
-     * position 2⁶² + side: every value a function of the node alone, each one finaliser on the
-     * common path, none waiting for another. (Streams of 2³² words per normal cannot overlap: a
-     * ziggurat draw reads a second word about 1 % of the time.)
+     * Makes the cached path's nodes below depth d0 those over leaf lf, channel by channel (two at
+     * a time, whose chains of conditionings then run side by side).
      */
-    private void split(int d, boolean right) {
-        // the side as numbers, not a branch: which half a query falls in is a coin toss per level,
-        // so a branch on it is mispredicted half the time. x + 0·y = x and x + 1·y = x + y, so
-        // these are the sums the two sides would write (the right child's in the same order).
-        int side = right ? 1 : 0;
-        double hs = side * width[d + 1], sg = 1 - 2 * side;
-        long s = nodeSeed[d];
-        double s1 = sd1[d], s2 = sd2[d];
-        int c = d + 1;
-        a[c] = a[d] + hs;
-        nodeSeed[c] = NormalStream.mix(s + CHILD_LEFT + side * GOLDEN);
+    private void descend(int d0, long lf) {
+        int stride = (levels + 1) * 4, k = 0;
+        for (; k + 1 < m; k += 2) descendPair(d0, lf, k * stride, 2L * k * NORMAL_STRIDE, stride);
+        if (k < m) descendOne(d0, lf, k * stride, 2L * k * NORMAL_STRIDE);
+    }
+
+    /**
+     * The split of the node at depth d over leaf lf: its heap index n = 2ᵈ + (lf &gt;&gt; (levels −
+     * d)) and seed, the word of the path's stream at position n (distinct nodes, distinct
+     * positions; the streams of different trees start at unrelated states).
+     */
+    private long nodeSeed(int d, long lf) {
+        long n = (1L << d) | (lf >>> (levels - d));
+        return NormalStream.mix(key + n * GOLDEN);
+    }
+
+    /*
+     * Splitting node d (values wp = W(a), jp = ∫_lo^a W, dW, H) into the child that holds the leaf:
+     * normal j of the split (channel k's two are j = 2k, 2k + 1) is the first ziggurat draw of the
+     * node's SplitMix64 stream read from position j·2³² (NormalStream.firstNormal: the stream's
+     * state is the node's seed plus j·2³²·γ); streams of 2³² words per normal cannot overlap (a
+     * ziggurat draw reads a second word about 1 % of the time). The side enters as numbers, not a
+     * branch (which half a query falls in is a coin toss per level, so a branch on it would be
+     * mispredicted half the time): x + 0·y = x and x + 1·y = x + y, so these are the sums the two
+     * sides would write (the right child's in the same order). The child's values are held in
+     * registers for the next level, not re-read from memory.
+     */
+
+    private void descendOne(int d0, long lf, int o, long off) {
+        final int levels = this.levels;
+        double[] nd = node, width = this.width, sd1 = this.sd1, sd2 = this.sd2;
         NormalStream spare = normals;
-        int op = d * m, oc = c * m;
-        long sj = s;
-        for (int k = 0; k < m; k++, sj += 2 * NORMAL_STRIDE) {
+        o += d0 * 4;
+        double wp = nd[o], jp = nd[o + 1], dW = nd[o + 2], H = nd[o + 3];
+        for (int d = d0; d < levels; d++) {
+            double side = (lf >>> (levels - 1 - d)) & 1, hs = side * width[d + 1], sg = 1 - 2 * side;
+            long sj = nodeSeed(d, lf) + off;
             double z0 = NormalStream.firstNormal(sj, spare), z1 = NormalStream.firstNormal(sj + NORMAL_STRIDE, spare);
-            double dW = dw[op + k], H = hh[op + k], wp = wa[op + k];
+            double dd = 1.5 * H + sd1[d] * z0;
+            double a1 = dW / 2 + dd;
+            double sm = H - dd / 2, df = sd2[d] * z1;
+            double h1 = sm + df;
+            jp = jp + hs * wp + hs * a1 / 2 + hs * h1;
+            wp = wp + side * a1;
+            dW = dW / 2 + sg * dd;    // a1 on the left, a2 = ΔW/2 − d on the right
+            H = sm + sg * df;         // h1 on the left, h2 = S − D on the right
+            o += 4;
+            nd[o] = wp;
+            nd[o + 1] = jp;
+            nd[o + 2] = dW;
+            nd[o + 3] = H;
+        }
+    }
+
+    /** {@link #descendOne} for channels k and k + 1 (values at o and o + stride, normals from off on). */
+    private void descendPair(int d0, long lf, int o, long off, int stride) {
+        final int levels = this.levels;
+        double[] nd = node, width = this.width, sd1 = this.sd1, sd2 = this.sd2;
+        NormalStream spare = normals;
+        o += d0 * 4;
+        int p = o + stride;
+        double wp = nd[o], jp = nd[o + 1], dW = nd[o + 2], H = nd[o + 3];
+        double wq = nd[p], jq = nd[p + 1], dV = nd[p + 2], G = nd[p + 3];
+        for (int d = d0; d < levels; d++) {
+            double side = (lf >>> (levels - 1 - d)) & 1, hs = side * width[d + 1], sg = 1 - 2 * side;
+            double s1 = sd1[d], s2 = sd2[d];
+            long sj = nodeSeed(d, lf) + off;
+            double z0 = NormalStream.firstNormal(sj, spare), z1 = NormalStream.firstNormal(sj + NORMAL_STRIDE, spare);
+            double y0 = NormalStream.firstNormal(sj + 2 * NORMAL_STRIDE, spare), y1 = NormalStream.firstNormal(sj + 3 * NORMAL_STRIDE, spare);
             double dd = 1.5 * H + s1 * z0;
             double a1 = dW / 2 + dd;
             double sm = H - dd / 2, df = s2 * z1;
             double h1 = sm + df;
-            wa[oc + k] = wp + side * a1;
-            ja[oc + k] = ja[op + k] + hs * wp + hs * a1 / 2 + hs * h1;
-            dw[oc + k] = dW / 2 + sg * dd;    // a1 on the left, a2 = ΔW/2 − d on the right
-            hh[oc + k] = sm + sg * df;        // h1 on the left, h2 = S − D on the right
+            jp = jp + hs * wp + hs * a1 / 2 + hs * h1;
+            wp = wp + side * a1;
+            dW = dW / 2 + sg * dd;
+            H = sm + sg * df;
+            double ee = 1.5 * G + s1 * y0;
+            double b1 = dV / 2 + ee;
+            double tm = G - ee / 2, ef = s2 * y1;
+            double g1 = tm + ef;
+            jq = jq + hs * wq + hs * b1 / 2 + hs * g1;
+            wq = wq + side * b1;
+            dV = dV / 2 + sg * ee;
+            G = tm + sg * ef;
+            o += 4;
+            p += 4;
+            nd[o] = wp;
+            nd[o + 1] = jp;
+            nd[o + 2] = dW;
+            nd[o + 3] = H;
+            nd[p] = wq;
+            nd[p + 1] = jq;
+            nd[p + 2] = dV;
+            nd[p + 3] = G;
         }
     }
 }

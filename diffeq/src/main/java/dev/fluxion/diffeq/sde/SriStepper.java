@@ -297,6 +297,10 @@ final class SriStepper<S> extends SdeStepper<S> {
         }
         double[] al = c.alpha, p1 = c.beta1, p2 = c.beta2, p3 = c.beta3, p4 = c.beta4;
         double al0 = h * al[0], al1 = h * al[1], al2 = h * al[2], al3 = h * al[3];
+        // the final weights in locals too: a store into unew (a double[] like them) would
+        // otherwise make the compiled loop load all 16 again per component
+        double c10 = p1[0], c11 = p1[1], c12 = p1[2], c13 = p1[3], c20 = p2[0], c21 = p2[1], c22 = p2[2], c23 = p2[3];
+        double c30 = p3[0], c31 = p3[1], c32 = p3[2], c33 = p3[3], c40 = p4[0], c41 = p4[1], c42 = p4[2], c43 = p4[3];
         double[] unew = new double[len];
         for (int q = 0; q < len; q++) {
             double v = u[q];
@@ -305,25 +309,25 @@ final class SriStepper<S> extends SdeStepper<S> {
             v += al2 * f2[q];
             v += al3 * f3[q];
             double gq0 = g0[q], gq1 = g1[q], gq2 = g2[q], gq3 = g3[q];
-            double z = p1[0] * gq0;
-            z += p1[1] * gq1;
-            z += p1[2] * gq2;
-            z += p1[3] * gq3;
+            double z = c10 * gq0;
+            z += c11 * gq1;
+            z += c12 * gq2;
+            z += c13 * gq3;
             v += z * w[q];
-            z = p2[0] * gq0;
-            z += p2[1] * gq1;
-            z += p2[2] * gq2;
-            z += p2[3] * gq3;
+            z = c20 * gq0;
+            z += c21 * gq1;
+            z += c22 * gq2;
+            z += c23 * gq3;
             v += z * x1[q];
-            z = p3[0] * gq0;
-            z += p3[1] * gq1;
-            z += p3[2] * gq2;
-            z += p3[3] * gq3;
+            z = c30 * gq0;
+            z += c31 * gq1;
+            z += c32 * gq2;
+            z += c33 * gq3;
             v += z * x2[q];
-            z = p4[0] * gq0;
-            z += p4[1] * gq1;
-            z += p4[2] * gq2;
-            z += p4[3] * gq3;
+            z = c40 * gq0;
+            z += c41 * gq1;
+            z += c42 * gq2;
+            z += c43 * gq3;
             v += z * x3[q];
             unew[q] = v;
         }
@@ -334,13 +338,13 @@ final class SriStepper<S> extends SdeStepper<S> {
             double xa = x2[k], xb = x3[k];
             double s1 = 0.0, s2 = 0.0;
             s1 += h * f0[k];
-            s2 += (p3[0] * xa + p4[0] * xb) * g0[k];
+            s2 += (c30 * xa + c40 * xb) * g0[k];
             s1 += h * f1[k];
-            s2 += (p3[1] * xa + p4[1] * xb) * g1[k];
+            s2 += (c31 * xa + c41 * xb) * g1[k];
             s1 += h * f2[k];
-            s2 += (p3[2] * xa + p4[2] * xb) * g2[k];
+            s2 += (c32 * xa + c42 * xb) * g2[k];
             s1 += h * f3[k];
-            s2 += (p3[3] * xa + p4[3] * xb) * g3[k];
+            s2 += (c33 * xa + c43 * xb) * g3[k];
             double r = (delta * s1 + s2) / norm.scale(k, u[k], unew[k]);
             sum += r * r;
         }

@@ -226,12 +226,21 @@ final class SrkDiscreteAdjoint extends Op {
             }
             t[count] = time;
             h[count] = step;
-            System.arraycopy(x, 0, u, count * n, n);
-            System.arraycopy(fx, 0, fu, count * n, n);   // f(u, t), the stage-0 drift the step reads
+            // plain loops, not System.arraycopy: a few values each (2 for the LV SDE), where the
+            // call's set-up costs more than the copy (as in LaneRunner)
+            int o = count * n, om = count * m;
+            for (int j = 0; j < n; j++) u[o + j] = x[j];
             Step<double[], SdeStepper.Linear> s = st.attempt(time, x, fx, step, norm);
-            System.arraycopy(st.dW, 0, dw, count * m, m);
-            System.arraycopy(st.levy, 0, lv, count * m, m);
-            if (sri != null) kept[count] = sri.copyStageInputs(in0, in1, count * sn, n);
+            double[] w = st.dW, l = st.levy;
+            for (int c = 0; c < m; c++) {
+                dw[om + c] = w[c];
+                lv[om + c] = l[c];
+            }
+            boolean inputs = sri != null && sri.copyStageInputs(in0, in1, count * sn, n);
+            kept[count] = inputs;
+            // f(u, t), the stage-0 drift, for a backward step that recomputes its stages (the
+            // step's start x and fx are the integrator's, unchanged by the attempt)
+            if (!inputs) for (int j = 0; j < n; j++) fu[o + j] = fx[j];
             pendingEnd = s.unew;
             return s;
         }
@@ -335,7 +344,7 @@ final class SrkDiscreteAdjoint extends Op {
                     live |= bar[j] != 0.0;
                 }
                 if (!live) continue;
-                System.arraycopy(rec.u, k * n, x, 0, n);
+                for (int j = 0, o = k * n; j < n; j++) x[j] = rec.u[o + j];
                 step(k, rec.t[k], rec.h[k], bar);
             }
             for (int j = 0; j < n; j++) bar[j] += u0bar[j];
@@ -502,16 +511,20 @@ final class SrkDiscreteAdjoint extends Op {
             double[] wv = w, y1 = chi1, y2 = chi2, y3 = chi3, u0 = hbar0, u1 = hbar1;
             double[] p1 = c.beta1, p2 = c.beta2, p3 = c.beta3, p4 = c.beta4;
             double al0 = h * c.alpha[0], al1 = h * c.alpha[1], al2 = h * c.alpha[2], al3 = h * c.alpha[3];
+            // the final weights in locals (stores into the cotangent arrays, double[] like them,
+            // would otherwise make the compiled loop reload them per component)
+            double c10 = p1[0], c11 = p1[1], c12 = p1[2], c13 = p1[3], c20 = p2[0], c21 = p2[1], c22 = p2[2], c23 = p2[3];
+            double c30 = p3[0], c31 = p3[1], c32 = p3[2], c33 = p3[3], c40 = p4[0], c41 = p4[1], c42 = p4[2], c43 = p4[3];
             for (int j = 0; j < n; j++) {
                 double b = bar[j], wj = wv[j], x1 = y1[j], x2 = y2[j], x3 = y3[j];
                 f0[j] = al0 * b;
-                g0[j] = (p1[0] * wj + p2[0] * x1 + p3[0] * x2 + p4[0] * x3) * b;
+                g0[j] = (c10 * wj + c20 * x1 + c30 * x2 + c40 * x3) * b;
                 f1[j] = al1 * b;
-                g1[j] = (p1[1] * wj + p2[1] * x1 + p3[1] * x2 + p4[1] * x3) * b;
+                g1[j] = (c11 * wj + c21 * x1 + c31 * x2 + c41 * x3) * b;
                 f2[j] = al2 * b;
-                g2[j] = (p1[2] * wj + p2[2] * x1 + p3[2] * x2 + p4[2] * x3) * b;
+                g2[j] = (c12 * wj + c22 * x1 + c32 * x2 + c42 * x3) * b;
                 f3[j] = al3 * b;
-                g3[j] = (p1[3] * wj + p2[3] * x1 + p3[3] * x2 + p4[3] * x3) * b;
+                g3[j] = (c13 * wj + c23 * x1 + c33 * x2 + c43 * x3) * b;
             }
             {   // stage 3
                 fVjp.run(h0[3], t + c.c0[3] * h, f3, u0, gp, pbar);

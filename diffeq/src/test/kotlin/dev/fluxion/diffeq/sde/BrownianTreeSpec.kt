@@ -1,0 +1,80 @@
+package dev.fluxion.diffeq.sde
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.doubles.shouldBeLessThan
+import io.kotest.matchers.shouldBe
+import kotlin.math.abs
+import kotlin.math.sqrt
+
+/**
+ * The Brownian tree's values as functions of (seed, t) alone, wherever the cached path stood, its
+ * continuity across leaf ends, and the independence of the normals drawn at different nodes
+ * (neighbouring leaves, cousins and channels uncorrelated, each with the Brownian variances).
+ */
+class BrownianTreeSpec : FunSpec({
+    test("W(t) is the same bits from one tree asked in a shuffled order as from a fresh tree per point, at the ends and within an ulp of node ends") {
+        val lo = -0.3; val hi = 7.1
+        val ts = ArrayList<Double>()
+        ts += lo; ts += hi
+        for (d in listOf(1, 2, 5, 13, 24)) {
+            val w = (hi - lo) / (1L shl d)
+            for (k in 1 until minOf(1L shl d, 6L)) {
+                val b = lo + k * w
+                ts += b; ts += Math.nextUp(b); ts += Math.nextDown(b)
+            }
+        }
+        val r = java.util.Random(5)
+        repeat(100) { ts += lo + (hi - lo) * r.nextDouble() }
+        ts.shuffle(r)
+        val one = BrownianTree(77, lo, hi, 3)
+        for (t in ts) {
+            one.w(t).toList() shouldBe BrownianTree(77, lo, hi, 3).w(t).toList()
+        }
+    }
+
+    test("W and the increments are continuous across leaf ends: a step of an ulp moves W by far less than a leaf's typical increment") {
+        val tree = BrownianTree(3, 0.0, 10.0, 2)
+        val leaf = 10.0 / (1L shl BrownianTree.DEFAULT_LEVELS)
+        val r = java.util.Random(8)
+        repeat(500) {
+            val b = (1 + r.nextInt((1 shl 24) - 2)) * leaf
+            for (t in listOf(Math.nextDown(b), Math.nextUp(b))) {
+                val a = tree.w(b); val c = tree.w(t)
+                for (k in 0..1) abs(a[k] - c[k]) shouldBeLessThan 1e-3 * sqrt(leaf)
+            }
+        }
+    }
+
+    test("increments over neighbouring and cousin leaves deep in the tree and over the channels are uncorrelated, with variances h and h/12") {
+        // 8 consecutive intervals of 2⁻²⁰ of the span (siblings, cousins, second cousins, ...) and
+        // 2 channels: 16 increments and 16 Lévy areas per path; a node whose normals repeated
+        // another's (a seed collision) would show as a correlation of 1
+        val paths = 3000
+        val n = 8; val m = 2
+        val h = 1.0 / (1L shl 20)
+        val x = Array(paths) { DoubleArray(2 * n * m) }
+        val dW = DoubleArray(m); val lv = DoubleArray(m)
+        for (p in 0 until paths) {
+            val tree = BrownianTree(1000L + p, 0.0, 1.0, m)
+            val t0 = 0.5 - 4 * h   // straddles the root's midpoint: the two halves share no ancestor below the root
+            for (i in 0 until n) {
+                tree.increment(t0 + i * h, t0 + (i + 1) * h, dW, lv)
+                for (k in 0 until m) {
+                    x[p][(i * m + k) * 2] = dW[k] / sqrt(h)
+                    x[p][(i * m + k) * 2 + 1] = lv[k] / sqrt(h / 12)
+                }
+            }
+        }
+        val q = 2 * n * m
+        for (a in 0 until q) {
+            var v = 0.0
+            for (p in 0 until paths) v += x[p][a] * x[p][a]
+            abs(v / paths - 1) shouldBeLessThan 5 * sqrt(2.0 / paths)
+            for (b in a + 1 until q) {
+                var c = 0.0
+                for (p in 0 until paths) c += x[p][a] * x[p][b]
+                abs(c / paths) shouldBeLessThan 5 / sqrt(paths.toDouble())
+            }
+        }
+    }
+})
