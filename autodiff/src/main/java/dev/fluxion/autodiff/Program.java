@@ -226,11 +226,19 @@ final class Program {
         private final double[][][] args = new double[kernels.length][][];
         private final double[][] outs = new double[kernels.length][];
 
-        /** With a split: each chunk's workspace, and its arguments' offsets (rows) for the current run. */
-        private final Workspace[] sub;
+        /**
+         * With a split: per slot (the thread running a chunk, {@link RowPool}), a workspace for each
+         * of the chunks' programs and its arguments' offsets, reused by every chunk that slot runs.
+         */
+        private final Workspace[][] sub;
         private final int[][] subOffsets;
-        private final RowPool.Chunk runChunk;
-        private double[][] chunkInputs;
+        private final RowPool.SlotChunk runChunk;
+        /** Per reduced output, each chunk's value, summed in chunk order after the run (null for other outputs). */
+        private final double[][][] partial;
+        /** The current split run's arguments as the chunks read them (from runBase, plus the chunk's rows), and its output arrays. */
+        private final double[][] chunkArgs;
+        private final int[] runBase;
+        private final double[][] chunkDst;
 
         Workspace() {
             boolean[] io = new boolean[slots];
@@ -239,13 +247,26 @@ final class Program {
             // a split program's own buffers hold arguments and results only; the chunks compute
             for (int s = 0; s < slots; s++) buf[s] = constants[s] != null ? constants[s] : split == null || io[s] ? new double[slotSize[s]] : null;
             if (split != null) {
-                sub = new Workspace[split.chunks];
-                subOffsets = new int[split.chunks][inputSlot.length];
-                for (int c = 0; c < sub.length; c++) sub[c] = split.chunk[c].workspace();
-                runChunk = c -> sub[c].run(chunkInputs, subOffsets[c]);
+                sub = new Workspace[split.slots][split.programs.length];
+                for (Workspace[] perSlot : sub) {
+                    for (int p = 0; p < perSlot.length; p++) perSlot[p] = split.programs[p].workspace();
+                }
+                subOffsets = new int[split.slots][inputSlot.length];
+                partial = new double[outputSlot.length][][];
+                for (int o = 0; o < partial.length; o++) {
+                    if (split.outputKind[o] == RowSplit.REDUCED) partial[o] = new double[split.chunks][outputSize[o]];
+                }
+                chunkArgs = new double[inputSlot.length][];
+                runBase = new int[inputSlot.length];
+                chunkDst = new double[outputSlot.length][];
+                runChunk = this::runChunk;
             } else {
                 sub = null;
                 subOffsets = null;
+                partial = null;
+                chunkArgs = null;
+                runBase = null;
+                chunkDst = null;
                 runChunk = null;
             }
             for (int k = 0; k < kernels.length; k++) {
@@ -265,12 +286,9 @@ final class Program {
 
         /** Copies value into argument i's buffer once; later runs skip that argument. */
         void bind(int i, double[] value) {
-            if (sub != null) {
-                for (int c = 0; c < sub.length; c++) {
-                    int w = split.inputWidth[i];
-                    sub[c].bind(i, split.inputKind[i] == RowSplit.BATCHED
-                            ? java.util.Arrays.copyOfRange(value, split.from(c) * w, split.to(c) * w) : value);
-                }
+            if (sub != null && split.inputKind[i] != RowSplit.BATCHED) {
+                // free: every slot's programs keep a copy; batched: the chunks read their rows of this workspace's copy
+                for (Workspace[] perSlot : sub) for (Workspace w : perSlot) w.bind(i, value);
             }
             // in direct mode the slot may hold a caller's array from an earlier run: never write into it
             if (directIO) buf[inputSlot[i]] = value.clone();
@@ -351,51 +369,68 @@ final class Program {
         }
 
         /**
-         * Runs each chunk on its rows (in parallel, {@link RowPool}) and gathers the results:
-         * batched outputs row by row, reduced ones summed in chunk order, free ones from chunk 0.
-         * Implicit inputs are refreshed by each chunk's workspace; bound ones were bound there.
+         * Runs each chunk on its rows (in parallel, {@link RowPool}: the threads take the chunks in
+         * turn, each on its slot's workspaces) and gathers the results: each chunk copies its rows
+         * of the batched outputs and, chunk 0, the free ones; reduced ones are summed here in chunk
+         * order. Implicit inputs are refreshed by the slots' workspaces; bound free ones were bound
+         * there, bound batched ones are read from this workspace's copy.
          */
         private void runSplit(double[][] inputs, int[] offsets) {
-            for (int c = 0; c < sub.length; c++) {
-                int[] off = subOffsets[c];
-                for (int i = 0; i < off.length; i++) {
-                    int base = i < offsets.length ? offsets[i] : 0;
-                    off[i] = split.inputKind[i] == RowSplit.BATCHED ? base + split.from(c) * split.inputWidth[i] : base;
+            for (int i = 0; i < inputSlot.length; i++) {
+                if (bound[i]) {
+                    chunkArgs[i] = split.inputKind[i] == RowSplit.BATCHED ? buf[inputSlot[i]] : null;
+                    runBase[i] = 0;
+                } else {
+                    chunkArgs[i] = i < inputs.length ? inputs[i] : null;
+                    runBase[i] = i < offsets.length ? offsets[i] : 0;
                 }
             }
-            chunkInputs = inputs;
-            try {
-                RowPool.run(sub.length, runChunk);
-            } finally {
-                chunkInputs = null;
-            }
             double[][] to = gatherTo;
+            for (int o = 0; o < outputSlot.length; o++) chunkDst[o] = to != null ? to[o] : buf[outputSlot[o]];
+            try {
+                RowPool.run(split.chunks, split.slots, runChunk);
+                for (int o = 0; o < outputSlot.length; o++) {
+                    if (partial[o] == null) continue;
+                    double[] dst = chunkDst[o];
+                    double[][] part = partial[o];
+                    int len = outputSize[o];
+                    System.arraycopy(part[0], 0, dst, 0, len);
+                    for (int c = 1; c < part.length; c++) {
+                        double[] x = part[c];
+                        for (int j = 0; j < len; j++) dst[j] += x[j];
+                    }
+                }
+            } finally {
+                java.util.Arrays.fill(chunkArgs, null);
+                java.util.Arrays.fill(chunkDst, null);
+            }
+        }
+
+        /** Chunk c of the current split run, on slot s's workspace: runs it and copies its outputs out. */
+        private void runChunk(int c, int s) {
+            Workspace w = sub[s][split.programOf[c]];
+            int[] off = subOffsets[s];
+            int from = split.from(c), rows = split.to(c) - from;
+            for (int i = 0; i < off.length; i++) off[i] = split.inputKind[i] == RowSplit.BATCHED ? runBase[i] + from * split.inputWidth[i] : runBase[i];
+            w.run(chunkArgs, off);
             for (int o = 0; o < outputSlot.length; o++) {
-                double[] dst = to != null ? to[o] : buf[outputSlot[o]];
+                double[] dst = chunkDst[o];
                 switch (split.outputKind[o]) {
                     case RowSplit.BATCHED -> {
-                        int w = split.outputWidth[o];
-                        for (int c = 0; c < sub.length; c++) {
-                            System.arraycopy(sub[c].buf[sub[c].outSlot(o)], 0, dst, split.from(c) * w, (split.to(c) - split.from(c)) * w);
-                        }
+                        int width = split.outputWidth[o];
+                        System.arraycopy(w.buf[w.outSlot(o)], 0, dst, from * width, rows * width);
                     }
-                    case RowSplit.REDUCED -> {
-                        int len = outputSize[o];
-                        System.arraycopy(sub[0].buf[sub[0].outSlot(o)], 0, dst, 0, len);
-                        for (int c = 1; c < sub.length; c++) {
-                            double[] x = sub[c].buf[sub[c].outSlot(o)];
-                            for (int j = 0; j < len; j++) dst[j] += x[j];
-                        }
-                    }
+                    case RowSplit.REDUCED -> System.arraycopy(w.buf[w.outSlot(o)], 0, partial[o][c], 0, outputSize[o]);
                     default -> {
-                        double[] src = constants[outputSlot[o]] != null ? constants[outputSlot[o]] : sub[0].buf[sub[0].outSlot(o)];
+                        if (c != 0) break;
+                        double[] src = constants[outputSlot[o]] != null ? constants[outputSlot[o]] : w.buf[w.outSlot(o)];
                         if (src != dst) System.arraycopy(src, 0, dst, 0, outputSize[o]);
                     }
                 }
             }
         }
 
-        int rowChunks() { return sub == null ? 1 : sub.length; }
+        int rowChunks() { return split == null ? 1 : split.chunks; }
 
         /** The slot of output o in this workspace's program. */
         private int outSlot(int o) { return outputSlot[o]; }

@@ -9,15 +9,16 @@ import dev.fluxion.tensor.Shape;
 import dev.fluxion.tensor.ShapeOps;
 import dev.fluxion.tensor.TanhBackward;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A program over a batch split into row ranges, one per core (issue 15: a batched neural ODE's
- * right-hand side and its VJP on [B, 2] states). It applies where the program is <em>row
- * separable</em>, which is checked on the program's ops, never assumed: the batch size B is the
- * leading dimension of the first explicit input, and every live node must be one of
+ * A program over a batch split into row ranges that the cores take in turn (issue 15: a batched
+ * neural ODE's right-hand side and its VJP on [B, 2] states). It applies where the program is
+ * <em>row separable</em>, which is checked on the program's ops, never assumed: the batch size B is
+ * the leading dimension of the first explicit input, and every live node must be one of
  * <ul>
  *   <li><b>batched</b>: shape [B, …], row r computed from row r of batched nodes and from free
  *       nodes only (elementwise ops, tanh's pullback, x·W and x·Wᵀ with x batched and W free,
@@ -31,47 +32,86 @@ import java.util.Map;
  * </ul>
  * Anything else (an op not listed, a free operand that spans the batch axis, a reduced value fed
  * into a product, a program output of no row) leaves the program whole. Each chunk runs a copy
- * of the program traced at its number of rows, on its own buffers; batched outputs are its rows
- * of the result, reduced outputs are summed over the chunks in chunk order, free outputs taken
- * from chunk 0.
+ * of the program traced at its number of rows; batched outputs are its rows of the result,
+ * reduced outputs are summed over the chunks in chunk order, free outputs taken from chunk 0.
+ *
+ * <p><b>Chunks.</b> Up to {@link #slots} threads work on a split (the cores, at most B/8, and
+ * at most the work over {@link #MIN_CHUNK_WORK}: below two the program runs whole), but the rows
+ * are cut finer, into chunks of at least {@link #CHUNK_ROWS} rows, up to {@link #CHUNKS_PER_THREAD}
+ * per thread and at least one ({@link #chunks}: 4 of 64 rows at B = 256, 8 of 128 at B = 1024 on
+ * two threads), which the threads take in turn ({@link dev.fluxion.tensor.RowPool#run(int, int, dev.fluxion.tensor.RowPool.SlotChunk)}).
+ * With one chunk per thread the caller waited for the worker's whole half whenever the worker
+ * started late (two vCPUs, a third of their time stolen: at B = 256 the caller spun for a quarter
+ * of its samples); with many, it takes the late worker's chunks itself. And a chunk's [rows, 64]
+ * intermediates (32 KB at 64 rows, 64 KB at 128) stay in its core's L2 cache, where two chunks of B = 1024 had
+ * [512, 64] ones (256 KB each, several per program) that did not. Each thread runs its chunks on
+ * buffers of its own, reused from chunk to chunk and run to run.
  *
  * <p><b>Bits.</b> Batched outputs are bit for bit those of the whole program (each row is
  * computed by the same kernels in the same order). Reduced outputs are sums over the rows in a
- * different order: (rows of chunk 0) + (rows of chunk 1) instead of one running sum, so they may
- * differ from the unsplit program in the last bits. The chunks are fixed by B and the thread
- * setting alone, so repeated runs, and runs where a chunk found no idle worker and ran on the
- * caller, give the same bits. {@code -Dfluxion.threads=1} keeps every program whole.
+ * different order: (rows of chunk 0) + (rows of chunk 1) + … instead of one running sum, so they
+ * may differ from the unsplit program in the last bits, and they change with the number of chunks
+ * (with B, the thread setting and {@code fluxion.threads.chunkRows}). The chunks are fixed by B
+ * and those settings alone, never by which thread took which chunk, so repeated runs give the same
+ * bits. {@code -Dfluxion.threads=1} keeps every program whole.
  */
 final class RowSplit {
     static final int FREE = 0, BATCHED = 1, REDUCED = 2;
 
     /**
-     * Work units (multiply-adds, or elements for other ops) each chunk must get: below this the
+     * Work units (multiply-adds, or elements for other ops) each thread must get: below this the
      * handoff (a few µs) would cost more than a second core saves. A batched neural ODE's VJP at
      * B = 16 has about 12k, at B = 256 about 200k. {@code -Dfluxion.threads.minChunkWork=N} changes it
      * (the handoff's cost is the machine's: a quiet one repays smaller chunks than a loaded one).
      */
     static final long MIN_CHUNK_WORK = Long.getLong("fluxion.threads.minChunkWork", 1L << 14);
 
+    /**
+     * Fewest rows per chunk ({@code -Dfluxion.threads.chunkRows=N}; a value of B or more gives one
+     * chunk per thread, as before dynamic chunks). A chunk has a fixed cost (its kernels' set-up,
+     * its arguments' and outputs' copies): the 2-64-2 network's VJP over 1024 rows on one thread
+     * cost 4 % more CPU as 16 chunks of 64 rows than whole, 8 % more as 32 of 32, nothing
+     * measurable as 8 of 128 (kernels' own splitting off, 30 rounds).
+     */
+    static final int CHUNK_ROWS = Math.max(1, Integer.getInteger("fluxion.threads.chunkRows", 64));
+
+    /**
+     * Chunks per thread a split aims at when B allows: enough that a late thread's share is taken
+     * over in small pieces, few enough that larger batches get chunks of more than {@link #CHUNK_ROWS}.
+     */
+    static final int CHUNKS_PER_THREAD = 4;
+
+    /** Chunks for b rows on the given threads: at least one per thread, of at least CHUNK_ROWS rows where possible, at most CHUNKS_PER_THREAD per thread. */
+    static int chunks(int b, int slots) {
+        long c = Math.min((b + CHUNK_ROWS - 1) / CHUNK_ROWS, (long) CHUNKS_PER_THREAD * slots);
+        return (int) Math.max(slots, c);
+    }
+
     final int rows, chunks;
+    /** Threads that may work on the split, the caller included (each needs buffers of its own). */
+    final int slots;
     final int[] rowStart;
     /** Per explicit and implicit input: its kind, and its elements per row when batched. */
     final int[] inputKind, inputWidth;
     /** Per output: its kind, and its elements per row when batched. */
     final int[] outputKind, outputWidth;
-    /** The program of each chunk (chunks of equal rows share one). */
-    final Program[] chunk;
+    /** The chunks' programs (one per distinct number of rows, at most two), and each chunk's index into them. */
+    final Program[] programs;
+    final int[] programOf;
 
-    private RowSplit(int rows, int chunks, int[] inputKind, int[] inputWidth, int[] outputKind, int[] outputWidth, Program[] chunk) {
+    private RowSplit(int rows, int chunks, int slots, int[] inputKind, int[] inputWidth, int[] outputKind, int[] outputWidth,
+                     Program[] programs, int[] programOf) {
         this.rows = rows;
         this.chunks = chunks;
+        this.slots = slots;
         this.rowStart = new int[chunks + 1];
         for (int c = 0; c <= chunks; c++) rowStart[c] = (int) ((long) rows * c / chunks);
         this.inputKind = inputKind;
         this.inputWidth = inputWidth;
         this.outputKind = outputKind;
         this.outputWidth = outputWidth;
-        this.chunk = chunk;
+        this.programs = programs;
+        this.programOf = programOf;
     }
 
     /**
@@ -101,8 +141,9 @@ final class RowSplit {
             MatMul mm = n.op instanceof MatMul m ? m : n.op instanceof MatMulBias mb ? mb.product() : null;
             work += mm != null ? (long) n.shape.size() * inner(mm, nodes.get(n.args[0]).shape) : n.shape.size();
         }
-        int chunks = (int) Math.min(Math.min(threads, b / 8), work / MIN_CHUNK_WORK);
-        if (chunks < 2) return null;
+        int slots = (int) Math.min(Math.min(threads, b / 8), work / MIN_CHUNK_WORK);
+        if (slots < 2) return null;
+        int chunks = chunks(b, slots);
         int[] inKind = new int[inputShapes.length], inWidth = new int[inputShapes.length];
         for (int k = 0; k < nodes.size(); k++) {
             Graph.Node n = nodes.get(k);
@@ -117,13 +158,17 @@ final class RowSplit {
             outKind[o] = kind[g.outputs[o]];
             if (outKind[o] == BATCHED) outWidth[o] = n.shape.size() / b;
         }
-        Map<Integer, Program> byRows = new HashMap<>();
-        Program[] progs = new Program[chunks];
+        Map<Integer, Integer> byRows = new HashMap<>();
+        List<Program> progs = new ArrayList<>();
+        int[] programOf = new int[chunks];
         for (int c = 0; c < chunks; c++) {
             int r = (int) ((long) b * (c + 1) / chunks) - (int) ((long) b * c / chunks);
-            progs[c] = byRows.computeIfAbsent(r, rr -> chunkProgram(g, nodes, live, kind, inputShapes, explicitInputs, rr));
+            programOf[c] = byRows.computeIfAbsent(r, rr -> {
+                progs.add(chunkProgram(g, nodes, live, kind, inputShapes, explicitInputs, rr));
+                return progs.size() - 1;
+            });
         }
-        return new RowSplit(b, chunks, inKind, inWidth, outKind, outWidth, progs);
+        return new RowSplit(b, chunks, slots, inKind, inWidth, outKind, outWidth, progs.toArray(new Program[0]), programOf);
     }
 
     private static int inner(MatMul mm, Shape a) { return mm.transA() ? a.dim(-2) : a.dim(-1); }

@@ -8,14 +8,22 @@ import java.util.concurrent.locks.LockSupport;
  * program over a batch, split into row ranges: issue 15's batched neural ODE), with a handoff
  * cheap enough for chunks of tens of microseconds. The common ForkJoinPool's fork/join costs
  * 10–50 µs per task once its threads have parked, as much as the work of a [256, 64] layer; here
- * a worker spins briefly (about {@link #SPIN_NANOS}) after each chunk before it parks, so the
- * next chunk of a solve's next stage finds it awake, and the caller waits for it by spinning.
+ * a worker spins briefly (about {@link #SPIN_NANOS}) after each split before it parks, so the
+ * next split of a solve's next stage finds it awake, and the caller waits for it by spinning.
  *
- * <p>{@link #run} gives chunk 0 to the caller and each other chunk to an idle worker; a chunk that
- * finds no idle worker (another thread's split holds them all) runs on the caller, after its own.
- * So callers never wait for each other, any number of threads may split at once, and a chunk's
- * result never depends on which thread ran it. Code running inside a chunk does not fork again
- * ({@link #inChunk}: the tensor kernels' own {@link Parallel} splitting stays off there).
+ * <p>{@link #run(int, int, SlotChunk)} hands one job to the caller and to each idle worker it can
+ * reserve (at most slots − 1 of them); all of them then take chunks 0 .. n − 1 in turn from one
+ * shared counter until none is left (dynamic self-scheduling, as OpenMP's {@code schedule(dynamic)}).
+ * A split cut finer than the threads therefore loses little when a worker starts late or loses its
+ * core (two vCPUs with a third of their time stolen: the caller simply takes more chunks), and each
+ * chunk's intermediates stay in its core's cache. A worker that has not started when the chunks run
+ * out is released without waiting for it; one that is running is waited for, at most one chunk.
+ * A worker another caller holds is skipped, so callers never wait for each other and any number of
+ * threads may split at once. Each chunk is told which slot (0: the caller, 1 ..: the workers this
+ * split reserved, in order) runs it, so it can use that slot's buffers; which chunks a slot gets is
+ * not repeatable, so a chunk's result must depend on its index only. Code running inside a chunk
+ * does not fork again ({@link #inChunk}: a nested split runs whole on its thread, and the tensor
+ * kernels' own {@link Parallel} splitting stays off there).
  *
  * <p>Size: {@code -Dfluxion.threads=N} (default: the available processors, at most 8) threads
  * in all, the caller included; {@code -Dfluxion.threads=1} starts no worker.
@@ -65,6 +73,12 @@ public final class RowPool {
         void run(int i);
     }
 
+    /** A chunk of work told the slot that runs it: chunk i on slot s (0: the caller; each slot runs one chunk at a time). */
+    @FunctionalInterface
+    public interface SlotChunk {
+        void run(int i, int slot);
+    }
+
     private static final Worker[] WORKERS = new Worker[63];   // started on first use
     private static final Object START = new Object();
 
@@ -82,73 +96,111 @@ public final class RowPool {
     }
 
     /**
-     * Runs chunks 0 .. n − 1 of work, chunk 0 on the calling thread and the others on idle workers
-     * where there are any, and returns when all are done. A chunk a worker has not started by the
-     * time the caller is through with its own is taken back and run by the caller (on a loaded
-     * machine a worker may wait milliseconds for a core). A chunk's exception is rethrown here
-     * (the first, by chunk order) after every chunk has finished.
+     * Runs chunks 0 .. n − 1 of work on the caller and idle workers, at most {@link #threads()}
+     * and at most n threads, and returns when all are done; see {@link #run(int, int, SlotChunk)}.
      */
     public static void run(int n, Chunk work) {
+        run(n, n, (i, slot) -> work.run(i));
+    }
+
+    /**
+     * Runs chunks 0 .. n − 1 of work, each exactly once, on the calling thread (slot 0) and on up
+     * to min(slots, {@link #threads()}) − 1 idle workers (slots 1 ..), which take the chunks in
+     * turn from a shared counter, and returns when all are done. Inside a chunk (a nested split)
+     * every chunk runs on the caller. A chunk's exception is rethrown here (the first by chunk
+     * order, so the same one whichever thread ran what) after every chunk has finished.
+     */
+    public static void run(int n, int slots, SlotChunk work) {
         if (n <= 0) return;
         Context ctx = CONTEXT.get();
-        Worker[] claimed = ctx.claimed(n);
-        for (int i = 1, j = 0; i < n && j < WORKERS.length; i++) {
-            // the next idle worker, if any (a worker another caller holds is skipped)
-            for (; j < WORKERS.length; j++) {
-                Worker w = worker(j);
-                if (w.state.compareAndSet(IDLE, CLAIMED)) {
-                    claimed[i] = w;
-                    w.submit(work, i);
-                    j++;
-                    break;
-                }
+        boolean outer = ctx.inChunk;
+        Job job = ctx.job(work, n);
+        int helpers = outer || Thread.currentThread() instanceof Worker ? 0 : Math.min(Math.min(slots, threads), n) - 1;
+        Worker[] claimed = ctx.claimed(helpers);
+        int got = 0;
+        for (int j = 0; got < helpers && j < WORKERS.length; j++) {
+            Worker w = worker(j);   // the next idle worker, if any (one another caller holds is skipped)
+            if (w.state.compareAndSet(IDLE, CLAIMED)) {
+                claimed[got++] = w;
+                w.submit(job, got);
             }
         }
-        boolean outer = ctx.inChunk;
-        Throwable first = null;
         ctx.inChunk = true;
         try {
-            for (int i = 0; i < n; i++) {
-                if (claimed[i] != null) continue;
-                first = runChunk(work, i, first);
-            }
-            for (int i = 1; i < n; i++) {
-                Worker w = claimed[i];
-                if (w == null) continue;
-                claimed[i] = null;
-                if (w.state.compareAndSet(PENDING, STOLEN)) {   // not started: run it here
-                    first = runChunk(work, i, first);
-                    w.state.set(IDLE);
-                    continue;
-                }
-                Throwable e = w.await();
-                if (e != null && first == null) first = e;
+            job.drain(0);
+            for (int k = 0; k < got; k++) {
+                Worker w = claimed[k];
+                claimed[k] = null;
+                // not started by now: every chunk is taken, so release it without waiting
+                if (w.state.compareAndSet(PENDING, STOLEN)) w.state.set(IDLE);
+                else w.await();
             }
         } finally {
             ctx.inChunk = outer;
         }
+        Throwable first = job.error;
+        job.clear();
         if (first instanceof RuntimeException re) throw re;
         if (first instanceof Error er) throw er;
         if (first != null) throw new IllegalStateException(first);
     }
 
-    private static Throwable runChunk(Chunk work, int i, Throwable first) {
-        try {
-            work.run(i);
-        } catch (Throwable e) {
-            if (first == null) return e;
+    /** One split in progress: its chunks, the counter they are taken from, and the first failure by chunk order. */
+    private static final class Job {
+        private SlotChunk work;
+        private int n;
+        private final AtomicInteger next = new AtomicInteger();
+        private Throwable error;
+        private int errorChunk;
+
+        void set(SlotChunk work, int n) {
+            this.work = work;
+            this.n = n;
+            this.error = null;
+            this.errorChunk = Integer.MAX_VALUE;
+            next.set(0);   // volatile: publishes the fields above to threads that read the counter
         }
-        return first;
+
+        /** Runs chunks as slot s until none is left. */
+        void drain(int s) {
+            for (int i; (i = next.getAndIncrement()) < n; ) {
+                try {
+                    work.run(i, s);
+                } catch (Throwable e) {
+                    fail(i, e);
+                }
+            }
+        }
+
+        private synchronized void fail(int i, Throwable e) {
+            if (i < errorChunk) {
+                errorChunk = i;
+                error = e;
+            }
+        }
+
+        void clear() {
+            work = null;
+            error = null;
+        }
     }
 
-    /** Per calling thread: whether it is inside a chunk, and the workers its current split holds. */
+    /** Per calling thread: whether it is inside a chunk, its reusable job, and the workers its current split holds. */
     private static final class Context {
         boolean inChunk;
         private Worker[] claimed = new Worker[8];
+        private final Job job = new Job();
 
         Worker[] claimed(int n) {
             if (claimed.length < n) claimed = new Worker[n];
             return claimed;
+        }
+
+        /** The job for a split; a nested split (run from inside a chunk on this thread) gets a fresh one. */
+        Job job(SlotChunk work, int n) {
+            Job j = inChunk ? new Job() : job;
+            j.set(work, n);
+            return j;
         }
     }
 
@@ -160,9 +212,8 @@ public final class RowPool {
     /** One worker thread, moving through the states above. */
     private static final class Worker extends Thread {
         final AtomicInteger state = new AtomicInteger(IDLE);
-        private Chunk task;
-        private int index;
-        private Throwable error;
+        private Job job;
+        private int slot;
         private volatile boolean parked;
 
         Worker(int j) {
@@ -170,38 +221,31 @@ public final class RowPool {
             setDaemon(true);
         }
 
-        /** Hands chunk i of work to this (claimed) worker. */
-        void submit(Chunk work, int i) {
-            task = work;
-            index = i;
-            error = null;
+        /** Hands a job to this (claimed) worker, to take chunks as the given slot. */
+        void submit(Job job, int slot) {
+            this.job = job;
+            this.slot = slot;
             state.set(PENDING);   // publishes the fields above and the caller's inputs
             if (parked) LockSupport.unpark(this);
         }
 
-        /** Waits for the chunk the worker took; returns its exception, if any, and frees the worker. */
-        Throwable await() {
+        /** Waits for the worker to finish its part of the job, then frees it. */
+        void await() {
             int spins = 0;
             while (state.get() != DONE) {
                 if (++spins < 1 << 12) Thread.onSpinWait();
                 else Thread.yield();   // the worker lost its core (a loaded machine): let it run
             }
-            Throwable e = error;
-            task = null;
+            job = null;
             state.set(IDLE);
-            return e;
         }
 
         @Override public void run() {
             while (true) {
                 waitForTask();
-                if (!state.compareAndSet(PENDING, RUNNING)) continue;   // the caller took it back
-                try {
-                    task.run(index);
-                } catch (Throwable e) {
-                    error = e;
-                }
-                state.set(DONE);   // publishes the chunk's results
+                if (!state.compareAndSet(PENDING, RUNNING)) continue;   // the caller released it
+                job.drain(slot);   // a chunk's failure is kept by the job
+                state.set(DONE);   // publishes the chunks' results
             }
         }
 
