@@ -66,6 +66,8 @@ public final class BrownianTree {
      * channel's descent writes one run of memory.
      */
     private final double[] node;
+    /** The seeds of the nodes a descent splits, by depth: made once per descent, read by every channel's. */
+    private final long[] seeds;
     private long leaf;                         // the cached path's leaf index
     private int depth;                         // deepest valid level of the cached path
     private final NormalStream normals = new NormalStream(0L);
@@ -94,6 +96,7 @@ public final class BrownianTree {
         sd1 = new double[levels + 1];
         sd2 = new double[levels + 1];
         node = new double[(levels + 1) * m * 4];
+        seeds = new long[levels];
         memoW = new double[2][m];
         memoJ = new double[2][m];
         double len = hi - lo;
@@ -186,6 +189,7 @@ public final class BrownianTree {
      * a time, whose chains of conditionings then run side by side).
      */
     private void descend(int d0, long lf) {
+        for (int d = d0; d < levels; d++) seeds[d] = nodeSeed(d, lf);   // once, not once per pair of channels
         int stride = (levels + 1) * 4, k = 0;
         for (; k + 1 < m; k += 2) descendPair(d0, lf, k * stride, 2L * k * NORMAL_STRIDE, stride);
         if (k < m) descendOne(d0, lf, k * stride, 2L * k * NORMAL_STRIDE);
@@ -216,12 +220,13 @@ public final class BrownianTree {
     private void descendOne(int d0, long lf, int o, long off) {
         final int levels = this.levels;
         double[] nd = node, width = this.width, sd1 = this.sd1, sd2 = this.sd2;
+        long[] sd = seeds;
         NormalStream spare = normals;
         o += d0 * 4;
         double wp = nd[o], jp = nd[o + 1], dW = nd[o + 2], H = nd[o + 3];
         for (int d = d0; d < levels; d++) {
             double side = (lf >>> (levels - 1 - d)) & 1, hs = side * width[d + 1], sg = 1 - 2 * side;
-            long sj = nodeSeed(d, lf) + off;
+            long sj = sd[d] + off;
             double z0 = NormalStream.firstNormal(sj, spare), z1 = NormalStream.firstNormal(sj + NORMAL_STRIDE, spare);
             double dd = 1.5 * H + sd1[d] * z0;
             double a1 = dW / 2 + dd;
@@ -243,6 +248,7 @@ public final class BrownianTree {
     private void descendPair(int d0, long lf, int o, long off, int stride) {
         final int levels = this.levels;
         double[] nd = node, width = this.width, sd1 = this.sd1, sd2 = this.sd2;
+        long[] sd = seeds;
         NormalStream spare = normals;
         o += d0 * 4;
         int p = o + stride;
@@ -251,7 +257,7 @@ public final class BrownianTree {
         for (int d = d0; d < levels; d++) {
             double side = (lf >>> (levels - 1 - d)) & 1, hs = side * width[d + 1], sg = 1 - 2 * side;
             double s1 = sd1[d], s2 = sd2[d];
-            long sj = nodeSeed(d, lf) + off;
+            long sj = sd[d] + off;
             double z0 = NormalStream.firstNormal(sj, spare), z1 = NormalStream.firstNormal(sj + NORMAL_STRIDE, spare);
             double y0 = NormalStream.firstNormal(sj + 2 * NORMAL_STRIDE, spare), y1 = NormalStream.firstNormal(sj + 3 * NORMAL_STRIDE, spare);
             double dd = 1.5 * H + s1 * z0;
