@@ -26,14 +26,15 @@ final class SriStepper<S> extends SdeStepper<S> {
     private boolean usedOwn;
     private final Live live;
     /** The tableau's coefficients when {@link #attemptDense4} applies (SOSRI), else null. */
-    private final Dense4 dense;
+    private final SriDense4 dense;
 
     SriStepper(SdeOps<S> so, SdeAlgorithm alg, SriTableau tab) {
         super(so, alg);
         this.tab = tab;
         this.flat = so.ops() instanceof FlatStateOps f && so.diffusesInto() ? f : null;
         this.live = new Live(tab);
-        this.dense = Dense4.of(tab);
+        // the written-out step also takes all four drift terms into the error, and F₀ = f(u, t)
+        this.dense = tab.errorTerms == 4 && tab.c0[0] == 0.0 ? SriDense4.of(tab) : null;
     }
 
     @SuppressWarnings("unchecked")
@@ -212,7 +213,7 @@ final class SriStepper<S> extends SdeStepper<S> {
      * on arithmetic (measured: see docs/BENCHMARKS.md, issue 13).
      */
     private Step<double[], Linear> attemptDense4(double t, double[] u, double[] fu, double h, double sq, ErrorNorm norm, int n, int len) {
-        Dense4 c = dense;
+        SriDense4 c = dense;
         double[] w = wc, x1 = chi1, x2 = chi2, x3 = chi3;
         double[][] g = gk;
         if (!usedOwn) {
@@ -228,10 +229,10 @@ final class SriStepper<S> extends SdeStepper<S> {
         }
         double[] f0 = fu, f1 = fbuf[1], f2 = fbuf[2], f3 = fbuf[3];
         double[] g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3];
-        so.gInto(u, t + c.c1[0] * h, g0);
+        so.gInto(u, t + c.c10 * h, g0);
         {   // stage 1
             double[] h0 = ins0[1], h1 = ins1[1];
-            double a0 = h * c.a0[1][0], a1 = h * c.a1[1][0], b1 = sq * c.b1[1][0], b0 = c.b0[1][0];
+            double a0 = h * c.a010, a1 = h * c.a110, b1 = sq * c.b110, b0 = c.b010;
             for (int q = 0; q < len; q++) {
                 double v = u[q];
                 v += a0 * f0[q];
@@ -242,13 +243,13 @@ final class SriStepper<S> extends SdeStepper<S> {
                 y += b1 * g0[q];
                 h1[q] = y;
             }
-            flat.evalInto(h0, t + c.c0[1] * h, f1, 0);
-            so.gInto(h1, t + c.c1[1] * h, g1);
+            flat.evalInto(h0, t + c.c01 * h, f1, 0);
+            so.gInto(h1, t + c.c11 * h, g1);
         }
         {   // stage 2
             double[] h0 = ins0[2], h1 = ins1[2];
-            double a00 = h * c.a0[2][0], a01 = h * c.a0[2][1], a10 = h * c.a1[2][0], a11 = h * c.a1[2][1];
-            double b10 = sq * c.b1[2][0], b11 = sq * c.b1[2][1], b00 = c.b0[2][0], b01 = c.b0[2][1];
+            double a00 = h * c.a020, a01 = h * c.a021, a10 = h * c.a120, a11 = h * c.a121;
+            double b10 = sq * c.b120, b11 = sq * c.b121, b00 = c.b020, b01 = c.b021;
             for (int q = 0; q < len; q++) {
                 double v = u[q];
                 v += a00 * f0[q];
@@ -264,15 +265,15 @@ final class SriStepper<S> extends SdeStepper<S> {
                 y += b11 * g1[q];
                 h1[q] = y;
             }
-            flat.evalInto(h0, t + c.c0[2] * h, f2, 0);
-            so.gInto(h1, t + c.c1[2] * h, g2);
+            flat.evalInto(h0, t + c.c02 * h, f2, 0);
+            so.gInto(h1, t + c.c12 * h, g2);
         }
         {   // stage 3
             double[] h0 = ins0[3], h1 = ins1[3];
-            double a00 = h * c.a0[3][0], a01 = h * c.a0[3][1], a02 = h * c.a0[3][2];
-            double a10 = h * c.a1[3][0], a11 = h * c.a1[3][1], a12 = h * c.a1[3][2];
-            double b10 = sq * c.b1[3][0], b11 = sq * c.b1[3][1], b12 = sq * c.b1[3][2];
-            double b00 = c.b0[3][0], b01 = c.b0[3][1], b02 = c.b0[3][2];
+            double a00 = h * c.a030, a01 = h * c.a031, a02 = h * c.a032;
+            double a10 = h * c.a130, a11 = h * c.a131, a12 = h * c.a132;
+            double b10 = sq * c.b130, b11 = sq * c.b131, b12 = sq * c.b132;
+            double b00 = c.b030, b01 = c.b031, b02 = c.b032;
             for (int q = 0; q < len; q++) {
                 double v = u[q];
                 v += a00 * f0[q];
@@ -292,15 +293,14 @@ final class SriStepper<S> extends SdeStepper<S> {
                 y += b12 * g2[q];
                 h1[q] = y;
             }
-            flat.evalInto(h0, t + c.c0[3] * h, f3, 0);
-            so.gInto(h1, t + c.c1[3] * h, g3);
+            flat.evalInto(h0, t + c.c03 * h, f3, 0);
+            so.gInto(h1, t + c.c13 * h, g3);
         }
-        double[] al = c.alpha, p1 = c.beta1, p2 = c.beta2, p3 = c.beta3, p4 = c.beta4;
-        double al0 = h * al[0], al1 = h * al[1], al2 = h * al[2], al3 = h * al[3];
-        // the final weights in locals too: a store into unew (a double[] like them) would
-        // otherwise make the compiled loop load all 16 again per component
-        double c10 = p1[0], c11 = p1[1], c12 = p1[2], c13 = p1[3], c20 = p2[0], c21 = p2[1], c22 = p2[2], c23 = p2[3];
-        double c30 = p3[0], c31 = p3[1], c32 = p3[2], c33 = p3[3], c40 = p4[0], c41 = p4[1], c42 = p4[2], c43 = p4[3];
+        double al0 = h * c.al0, al1 = h * c.al1, al2 = h * c.al2, al3 = h * c.al3;
+        // the final weights in locals too: a store into unew (a double[]) may not change them,
+        // but the compiled loop would otherwise load them again per component
+        double c10 = c.p10, c11 = c.p11, c12 = c.p12, c13 = c.p13, c20 = c.p20, c21 = c.p21, c22 = c.p22, c23 = c.p23;
+        double c30 = c.p30, c31 = c.p31, c32 = c.p32, c33 = c.p33, c40 = c.p40, c41 = c.p41, c42 = c.p42, c43 = c.p43;
         double[] unew = new double[len];
         for (int q = 0; q < len; q++) {
             double v = u[q];
@@ -392,35 +392,6 @@ final class SriStepper<S> extends SdeStepper<S> {
         for (int q = 0; q < len; q++) out[q] = c0 * x0[q];
         for (int r = 1; r < live.length; r++) axpy(c[live[r]], x[live[r]], out, len);
         return out;
-    }
-
-    /**
-     * A four-stage tableau's coefficients for {@link #attemptDense4}, when its structure allows
-     * (every coefficient that the generic flat step would visit is a nonzero the dense step
-     * visits too, so skipping zeros and writing terms out agree), else null.
-     */
-    private static final class Dense4 {
-        final double[] c0, c1, alpha, beta1, beta2, beta3, beta4;
-        final double[][] a0, a1, b0, b1;
-
-        private Dense4(SriTableau t) {
-            c0 = t.c0; c1 = t.c1; alpha = t.alpha;
-            beta1 = t.beta1; beta2 = t.beta2; beta3 = t.beta3; beta4 = t.beta4;
-            a0 = t.a0; a1 = t.a1; b0 = t.b0; b1 = t.b1;
-        }
-
-        static Dense4 of(SriTableau t) {
-            if (t.stages() != 4 || t.errorTerms != 4 || t.c0[0] != 0.0) return null;
-            for (int i = 1; i < 4; i++) {
-                for (int j = 0; j < i; j++) {
-                    if (t.a0[i][j] == 0.0 || t.a1[i][j] == 0.0 || t.b0[i][j] == 0.0 || t.b1[i][j] == 0.0) return null;
-                }
-            }
-            for (int j = 0; j < 4; j++) {
-                if (t.alpha[j] == 0.0 || t.beta1[j] == 0.0 || t.beta2[j] == 0.0 || t.beta3[j] == 0.0 || t.beta4[j] == 0.0) return null;
-            }
-            return new Dense4(t);
-        }
     }
 
     /**

@@ -378,6 +378,8 @@ final class SrkDiscreteAdjoint extends Op {
         private final boolean[] fLive, gLive;
         /** Whether {@link #dense4} applies: four stages, every strictly lower coefficient and final weight nonzero (SOSRI). */
         private final boolean dense;
+        /** The tableau's coefficients as scalars when {@link #dense} (else null). */
+        private final SriDense4 dense4;
 
         SriSweep(Tensor u0, Tensor p, SriTableau tab) {
             super(u0, p, tab.stages());
@@ -429,6 +431,7 @@ final class SrkDiscreteAdjoint extends Op {
                         && tab.alpha[i] != 0.0 && tab.beta1[i] != 0.0 && tab.beta2[i] != 0.0 && tab.beta3[i] != 0.0 && tab.beta4[i] != 0.0;
             }
             dense = d;
+            dense4 = d ? SriDense4.of(tab) : null;
         }
 
         @Override void step(int k, double t, double h, double[] bar) {
@@ -505,16 +508,14 @@ final class SrkDiscreteAdjoint extends Op {
          * does not touch), then one pass adds both to the earlier stages' cotangents.
          */
         private void dense4(double t, double h, double sq, double[] bar) {
-            SriTableau c = tab;
+            SriDense4 c = dense4;
             double[] f0 = fbar[0], f1 = fbar[1], f2 = fbar[2], f3 = fbar[3];
             double[] g0 = gbar[0], g1 = gbar[1], g2 = gbar[2], g3 = gbar[3];
             double[] wv = w, y1 = chi1, y2 = chi2, y3 = chi3, u0 = hbar0, u1 = hbar1;
-            double[] p1 = c.beta1, p2 = c.beta2, p3 = c.beta3, p4 = c.beta4;
-            double al0 = h * c.alpha[0], al1 = h * c.alpha[1], al2 = h * c.alpha[2], al3 = h * c.alpha[3];
-            // the final weights in locals (stores into the cotangent arrays, double[] like them,
-            // would otherwise make the compiled loop reload them per component)
-            double c10 = p1[0], c11 = p1[1], c12 = p1[2], c13 = p1[3], c20 = p2[0], c21 = p2[1], c22 = p2[2], c23 = p2[3];
-            double c30 = p3[0], c31 = p3[1], c32 = p3[2], c33 = p3[3], c40 = p4[0], c41 = p4[1], c42 = p4[2], c43 = p4[3];
+            double al0 = h * c.al0, al1 = h * c.al1, al2 = h * c.al2, al3 = h * c.al3;
+            // the final weights in locals (the compiled loop would otherwise reload them per component)
+            double c10 = c.p10, c11 = c.p11, c12 = c.p12, c13 = c.p13, c20 = c.p20, c21 = c.p21, c22 = c.p22, c23 = c.p23;
+            double c30 = c.p30, c31 = c.p31, c32 = c.p32, c33 = c.p33, c40 = c.p40, c41 = c.p41, c42 = c.p42, c43 = c.p43;
             for (int j = 0; j < n; j++) {
                 double b = bar[j], wj = wv[j], x1 = y1[j], x2 = y2[j], x3 = y3[j];
                 f0[j] = al0 * b;
@@ -527,12 +528,12 @@ final class SrkDiscreteAdjoint extends Op {
                 g3[j] = (c13 * wj + c23 * x1 + c33 * x2 + c43 * x3) * b;
             }
             {   // stage 3
-                fVjp.run(h0[3], t + c.c0[3] * h, f3, u0, gp, pbar);
-                gVjp.run(h1[3], t + c.c1[3] * h, g3, u1, gp, pbar);
-                double a00 = h * c.a0[3][0], a01 = h * c.a0[3][1], a02 = h * c.a0[3][2];
-                double a10 = h * c.a1[3][0], a11 = h * c.a1[3][1], a12 = h * c.a1[3][2];
-                double b00 = c.b0[3][0], b01 = c.b0[3][1], b02 = c.b0[3][2];
-                double b10 = sq * c.b1[3][0], b11 = sq * c.b1[3][1], b12 = sq * c.b1[3][2];
+                fVjp.run(h0[3], t + c.c03 * h, f3, u0, gp, pbar);
+                gVjp.run(h1[3], t + c.c13 * h, g3, u1, gp, pbar);
+                double a00 = h * c.a030, a01 = h * c.a031, a02 = h * c.a032;
+                double a10 = h * c.a130, a11 = h * c.a131, a12 = h * c.a132;
+                double b00 = c.b030, b01 = c.b031, b02 = c.b032;
+                double b10 = sq * c.b130, b11 = sq * c.b131, b12 = sq * c.b132;
                 for (int j = 0; j < n; j++) {
                     double v0 = u0[j], v1 = u1[j], x2 = y2[j];
                     double b = bar[j];
@@ -566,12 +567,12 @@ final class SrkDiscreteAdjoint extends Op {
                 }
             }
             {   // stage 2
-                fVjp.run(h0[2], t + c.c0[2] * h, f2, u0, gp, pbar);
-                gVjp.run(h1[2], t + c.c1[2] * h, g2, u1, gp, pbar);
-                double a00 = h * c.a0[2][0], a01 = h * c.a0[2][1];
-                double a10 = h * c.a1[2][0], a11 = h * c.a1[2][1];
-                double b00 = c.b0[2][0], b01 = c.b0[2][1];
-                double b10 = sq * c.b1[2][0], b11 = sq * c.b1[2][1];
+                fVjp.run(h0[2], t + c.c02 * h, f2, u0, gp, pbar);
+                gVjp.run(h1[2], t + c.c12 * h, g2, u1, gp, pbar);
+                double a00 = h * c.a020, a01 = h * c.a021;
+                double a10 = h * c.a120, a11 = h * c.a121;
+                double b00 = c.b020, b01 = c.b021;
+                double b10 = sq * c.b120, b11 = sq * c.b121;
                 for (int j = 0; j < n; j++) {
                     double v0 = u0[j], v1 = u1[j], x2 = y2[j];
                     double b = bar[j];
@@ -597,9 +598,9 @@ final class SrkDiscreteAdjoint extends Op {
                 }
             }
             {   // stage 1
-                fVjp.run(h0[1], t + c.c0[1] * h, f1, u0, gp, pbar);
-                gVjp.run(h1[1], t + c.c1[1] * h, g1, u1, gp, pbar);
-                double a00 = h * c.a0[1][0], a10 = h * c.a1[1][0], b00 = c.b0[1][0], b10 = sq * c.b1[1][0];
+                fVjp.run(h0[1], t + c.c01 * h, f1, u0, gp, pbar);
+                gVjp.run(h1[1], t + c.c11 * h, g1, u1, gp, pbar);
+                double a00 = h * c.a010, a10 = h * c.a110, b00 = c.b010, b10 = sq * c.b110;
                 for (int j = 0; j < n; j++) {
                     double v0 = u0[j], v1 = u1[j];
                     double b = bar[j];
@@ -617,8 +618,8 @@ final class SrkDiscreteAdjoint extends Op {
                 }
             }
             // stage 0: H⁰₀ = H¹₀ = u
-            fVjp.run(x, t + c.c0[0] * h, f0, u0, gp, pbar);
-            gVjp.run(x, t + c.c1[0] * h, g0, u1, gp, pbar);
+            fVjp.run(x, t + c.c00 * h, f0, u0, gp, pbar);
+            gVjp.run(x, t + c.c10 * h, g0, u1, gp, pbar);
             for (int j = 0; j < n; j++) {
                 double b = bar[j];
                 b += u0[j];

@@ -5,6 +5,7 @@ import dev.fluxion.diffeq.SolveOptions;
 import dev.fluxion.diffeq.sde.BrownianTree;
 import dev.fluxion.diffeq.sde.SOSRI;
 import dev.fluxion.diffeq.sde.SdeProblem;
+import dev.fluxion.diffeq.sensitivity.BacksolveAdjoint;
 import dev.fluxion.diffeq.sensitivity.ForwardDuals;
 import dev.fluxion.diffeq.sensitivity.ReverseTape;
 import dev.fluxion.examples.StochasticLotkaVolterra;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  * </pre>
  * Cases: 0 the SOSRI forward solve, 1 its ForwardDuals gradient, 2 the Brownian tree alone
  * (6,700 sequential increments of two channels over [0, 10]), 3 the ReverseTape gradient (the SRK
- * discrete adjoint, whose forward pass is the same solve). For an old build that predates this
+ * discrete adjoint, whose forward pass is the same solve), 4 the BacksolveAdjoint gradient. For an old build that predates this
  * class, put a folder holding this class first on OLD_CP. {@code -Dwarm=S} sets the warm-up (10 s).
  */
 public final class SdeAB {
@@ -59,6 +60,8 @@ public final class SdeAB {
             return acc;
         });
         out.add(() -> AD.gradient(q -> prob.remake(q).solve(new SOSRI(), ot.seed(seed[0]++)).u().minus(1.0).square().sum(), prob.p()));
+        SolveOptions ob = o.sensealg(new BacksolveAdjoint());
+        out.add(() -> AD.gradient(q -> prob.remake(q).solve(new SOSRI(), ob.seed(seed[0]++)).u().minus(1.0).square().sum(), prob.p()));
         return out;
     }
 
