@@ -148,23 +148,9 @@ public final class MatMul extends KernelOp {
         }
     }
 
-    /** axpyRows' k = 2 branch with the bias added as each element is written: (0 + a0·b0j + a1·b1j) + c_j, the unfused bits. */
+    /** axpyRows' k = 2 branch with the bias added as each element is written: (0 + a0·b0j + a1·b1j) + c_j, the unfused bits ({@link RowKernels#axpy2}). */
     static void axpyRows2Bias(double[] a, int ao, double[] b, int bo, double[] c, double[] out, int oo, int n, int i0, int i1) {
-        int i = i0;
-        for (; i + 1 < i1; i += 2) {   // two rows per pass over b's rows and c (see axpyRows)
-            double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1], d0 = a[ao + 2 * i + 2], d1 = a[ao + 2 * i + 3];
-            int orow = oo + i * n, orow2 = orow + n;
-            for (int j = 0; j < n; j++) {
-                double x = b[bo + j], y = b[bo + n + j], cj = c[j];
-                out[orow + j] = 0.0 + a0 * x + a1 * y + cj;
-                out[orow2 + j] = 0.0 + d0 * x + d1 * y + cj;
-            }
-        }
-        for (; i < i1; i++) {
-            double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1];
-            int orow = oo + i * n;
-            for (int j = 0; j < n; j++) out[orow + j] = 0.0 + a0 * b[bo + j] + a1 * b[bo + n + j] + c[j];
-        }
+        RowKernels.axpy2(a, ao, b, bo, c, out, oo, n, i0, i1);
     }
 
     /** Below this many columns, out's rows are dot products rather than axpys. */
@@ -271,23 +257,8 @@ public final class MatMul extends KernelOp {
 
     /** out[i, :] = Σ_p a[i, p]·b[p, :] for rows i0..i1: a [m×k], b [k×n]; the inner loop runs along b's and out's rows. */
     static void axpyRows(double[] a, int ao, double[] b, int bo, double[] out, int oo, int k, int n, int i0, int i1) {
-        if (k == 2) {   // a Dense layer on a 2-D state: two axpys, written out so the row stays in registers
-            int i = i0;
-            // two rows per pass: b's two rows loaded once for both (1.1–1.25× per call at [256, 2]·[2, 64]), same bits
-            for (; i + 1 < i1; i += 2) {
-                double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1], d0 = a[ao + 2 * i + 2], d1 = a[ao + 2 * i + 3];
-                int orow = oo + i * n, orow2 = orow + n;
-                for (int j = 0; j < n; j++) {
-                    double x = b[bo + j], y = b[bo + n + j];
-                    out[orow + j] = 0.0 + a0 * x + a1 * y;
-                    out[orow2 + j] = 0.0 + d0 * x + d1 * y;
-                }
-            }
-            for (; i < i1; i++) {
-                double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1];
-                int orow = oo + i * n;
-                for (int j = 0; j < n; j++) out[orow + j] = 0.0 + a0 * b[bo + j] + a1 * b[bo + n + j];
-            }
+        if (k == 2) {   // a Dense layer on a 2-D state: two axpys per row, vectorised (RowKernels), same bits
+            RowKernels.axpy2(a, ao, b, bo, null, out, oo, n, i0, i1);
             return;
         }
         java.util.Arrays.fill(out, oo + i0 * n, oo + i1 * n, 0.0);
@@ -305,7 +276,10 @@ public final class MatMul extends KernelOp {
     /**
      * out[i, :] = Σ_p a[p, i]·b[p, :] for rows i0..i1, a stored [k×m] (op(a) = aᵀ), b [k×n]: p runs
      * outermost so a and b are both read along their rows (the weight gradient Gᵀ·X of a batch).
-     * With few columns, each column of out is accumulated as a contiguous vector first.
+     * With two columns (a 2-D state's Gᵀ·X) {@link RowKernels#transposedPair} runs, with up to
+     * {@link RowKernels#WIDE_ACC} outputs per thread {@link RowKernels#transposedWide} (both
+     * vectorised, same bits); with other few columns, each column of out is accumulated as a
+     * contiguous vector first.
      *
      * <p>Four values of p go through each pass over the accumulator: c = ((((c + a_p·b_p) +
      * a_{p+1}·b_{p+1}) + …), the order of one p at a time, so the same bits, but the accumulator is
@@ -313,11 +287,15 @@ public final class MatMul extends KernelOp {
      * weight gradients, B = 256: dW2 = Gᵀ·h 2.2×, dW1 = dzᵀ·x 1.4× per call, thread CPU, 2026-12-02).
      */
     static void transposedRows(double[] a, int ao, double[] b, int bo, double[] out, int oo, int m, int k, int n, int i0, int i1) {
+        if (n == 2) {
+            RowKernels.transposedPair(a, ao, b, bo, out, oo, m, k, i0, i1);
+            return;
+        }
         int w = i1 - i0;
         if (n < SMALL) {
-            double[] col = new double[w];
+            double[] col = Scratch.get().row(0, w);
             for (int j = 0; j < n; j++) {
-                java.util.Arrays.fill(col, 0.0);
+                java.util.Arrays.fill(col, 0, w, 0.0);
                 int p = 0;
                 for (; p + 3 < k; p += 4) {
                     double b0 = b[bo + p * n + j], b1 = b[bo + (p + 1) * n + j], b2 = b[bo + (p + 2) * n + j], b3 = b[bo + (p + 3) * n + j];
@@ -338,6 +316,10 @@ public final class MatMul extends KernelOp {
                 }
                 for (int i = 0; i < w; i++) out[oo + (i0 + i) * n + j] = col[i];
             }
+            return;
+        }
+        if ((long) w * n <= RowKernels.WIDE_ACC) {
+            RowKernels.transposedWide(a, ao, b, bo, out, oo, m, k, n, i0, i1);
             return;
         }
         java.util.Arrays.fill(out, oo + i0 * n, oo + i1 * n, 0.0);
