@@ -122,4 +122,22 @@ class RowKernelSpec : FunSpec({
         threads.forEach { it.join() }
         errors.firstOrNull()?.let { throw it }
     }
+    test("two-column products with and without a bias (dotRows2, eight rows at a time): in-order dot products, then + c, bit for bit") {
+        // [m, k]·[k, 2] and [m, k]·[2, k]ᵀ with m not a multiple of eight, k = 0 included; the
+        // bias is MatMulBias's, added after the sum as a separate add would
+        val r = Random(157L)
+        repeat(120) {
+            val m = r.nextInt(1, 45); val k = r.nextInt(0, 70); val tb = r.nextBoolean()
+            val av = rnd(r, m * k); val bv = rnd(r, k * 2); val cv = rnd(r, 2)
+            val a = Tensor.of(Shape.of(m, k), *av)
+            val b = if (tb) Tensor.of(Shape.of(k, 2), *bv).transpose().let { Tensor.of(Shape.of(2, k), *it.toDoubleArray()) } else Tensor.of(Shape.of(k, 2), *bv)
+            val c = Tensor.of(Shape.of(2), *cv)
+            val dots = DoubleArray(m * 2) { q -> val i = q / 2; val j = q % 2; var s = 0.0; for (p in 0 until k) s += av[i * k + p] * bv[p * 2 + j]; s }
+            val biased = DoubleArray(m * 2) { q -> dots[q] + cv[q % 2] }
+            withClue("[$m, $k]·[$k, 2] transB=$tb") {
+                bits(runKernel(MatMul.of(false, tb), a, b).toDoubleArray()) shouldBe bits(dots)
+                bits(runKernel(MatMulBias.of(false, tb), a, b, c).toDoubleArray()) shouldBe bits(biased)
+            }
+        }
+    }
 })
