@@ -352,7 +352,7 @@ public final class MatMul extends KernelOp {
             }
             return;
         }
-        if ((long) w * n <= RowKernels.WIDE_ACC) {
+        if ((long) w * n <= RowKernels.WIDE_ACC && n <= RowKernels.BLOCK) {
             RowKernels.transposedWide(a, ao, b, bo, out, oo, m, k, n, i0, i1);
             return;
         }

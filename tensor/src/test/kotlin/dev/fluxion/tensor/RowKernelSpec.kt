@@ -140,4 +140,29 @@ class RowKernelSpec : FunSpec({
             }
         }
     }
+    test("rows longer than RowKernels.BLOCK go through in blocks with the same bits") {
+        val r = Random(158L)
+        val n = RowKernels.BLOCK * 2 + 37
+        run {   // axpy2 over blocks of columns, with a bias
+            val m = 5; val a = rnd(r, 2 * m + 1); val b = rnd(r, 2 * n + 3); val c = rnd(r, n)
+            val got = sentinel(m * n + 4); val want = sentinel(m * n + 4)
+            for (i in 0 until m) for (j in 0 until n) want[2 + i * n + j] = 0.0 + a[1 + 2 * i] * b[3 + j] + a[1 + 2 * i + 1] * b[3 + n + j] + c[j]
+            RowKernels.axpy2(a, 1, b, 3, c, got, 2, n, 0, m)
+            bits(got) shouldBe bits(want)
+        }
+        run {   // sumRows over blocks of columns
+            val rows = 7; val x = rnd(r, rows * n + 2)
+            val got = sentinel(n + 3); val want = sentinel(n + 3)
+            for (j in 0 until n) { var s = 0.0; for (i in 0 until rows) s += x[2 + i * n + j]; want[1 + j] = s }
+            RowKernels.sumRows(x, 2, got, 1, rows, n)
+            bits(got) shouldBe bits(want)
+        }
+        run {   // transposedRows with two columns over blocks of rows of out, from a row inside
+            val m = n; val k = 9; val a = rnd(r, k * m); val b = rnd(r, k * 2)
+            val got = sentinel(m * 2); val want = sentinel(m * 2)
+            for (i in 3 until m) for (j in 0 until 2) { var s = 0.0; for (p in 0 until k) s += a[p * m + i] * b[p * 2 + j]; want[i * 2 + j] = s }
+            MatMul.transposedRows(a, 0, b, 0, got, 0, m, k, 2, 3, m)
+            bits(got) shouldBe bits(want)
+        }
+    }
 })
