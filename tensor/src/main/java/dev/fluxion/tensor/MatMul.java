@@ -128,6 +128,10 @@ public final class MatMul extends KernelOp {
         double[] bb = bk;
         int bbo = bko;
         RowRange work = (i0, i1) -> {
+            if (dots && n == 2) {   // the bias added as each output is written, as addRows would
+                dotRows2(a, ao, bb, bbo, c, out, oo, k, i0, i1);
+                return;
+            }
             if (dots) dotRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
             else if (!ta && k == 2 && c != null) {
                 axpyRows2Bias(a, ao, bb, bbo, c, out, oo, n, i0, i1);
@@ -148,23 +152,9 @@ public final class MatMul extends KernelOp {
         }
     }
 
-    /** axpyRows' k = 2 branch with the bias added as each element is written: (0 + a0·b0j + a1·b1j) + c_j, the unfused bits. */
+    /** axpyRows' k = 2 branch with the bias added as each element is written: (0 + a0·b0j + a1·b1j) + c_j, the unfused bits ({@link RowKernels#axpy2}). */
     static void axpyRows2Bias(double[] a, int ao, double[] b, int bo, double[] c, double[] out, int oo, int n, int i0, int i1) {
-        int i = i0;
-        for (; i + 1 < i1; i += 2) {   // two rows per pass over b's rows and c (see axpyRows)
-            double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1], d0 = a[ao + 2 * i + 2], d1 = a[ao + 2 * i + 3];
-            int orow = oo + i * n, orow2 = orow + n;
-            for (int j = 0; j < n; j++) {
-                double x = b[bo + j], y = b[bo + n + j], cj = c[j];
-                out[orow + j] = 0.0 + a0 * x + a1 * y + cj;
-                out[orow2 + j] = 0.0 + d0 * x + d1 * y + cj;
-            }
-        }
-        for (; i < i1; i++) {
-            double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1];
-            int orow = oo + i * n;
-            for (int j = 0; j < n; j++) out[orow + j] = 0.0 + a0 * b[bo + j] + a1 * b[bo + n + j] + c[j];
-        }
+        RowKernels.axpy2(a, ao, b, bo, c, out, oo, n, i0, i1);
     }
 
     /** Below this many columns, out's rows are dot products rather than axpys. */
@@ -188,7 +178,7 @@ public final class MatMul extends KernelOp {
     /** out[i, j] = a[i, :]·bt[j, :] for rows i0..i1: a [m×k], bt [n×k], four rows of a at a time. */
     static void dotRows(double[] a, int ao, double[] bt, int bo, double[] out, int oo, int k, int n, int i0, int i1) {
         if (n == 2) {
-            dotRows2(a, ao, bt, bo, out, oo, k, i0, i1);
+            dotRows2(a, ao, bt, bo, null, out, oo, k, i0, i1);
             return;
         }
         int i = i0;
@@ -223,20 +213,26 @@ public final class MatMul extends KernelOp {
 
     /**
      * dotRows for two columns (a batch's [B, 64]·[64, 2] products: the second layer, and dx in the
-     * VJP): both columns of four rows at once, eight accumulators, so each element of a is loaded
-     * once instead of once per column and eight addition chains overlap. Each output is still
-     * 0 + a[i,0]·bt[j,0] + a[i,1]·bt[j,1] + … in order of p: the same bits (1.2× per call at
-     * [256, 64], thread CPU, 2026-12-02).
+     * VJP), then + c[j] when c is not null: both columns of eight rows at once, sixteen
+     * accumulators, so each element of a is loaded once instead of once per column and sixteen
+     * addition chains overlap (eight rows instead of four: 7.2 → 6.7 µs per call at [256, 64],
+     * thread CPU, 2026-12-02; scalar additions bound it, two per cycle). Each output is still
+     * 0 + a[i,0]·bt[j,0] + a[i,1]·bt[j,1] + … in order of p, then + c[j] as {@link #addRows}
+     * adds it: the same bits. (Vector lanes would have to run across rows, down a's columns,
+     * which C2 cannot load as vectors; lanes along p would change the order of the sum.)
      */
-    private static void dotRows2(double[] a, int ao, double[] bt, int bo, double[] out, int oo, int k, int i0, int i1) {
+    private static void dotRows2(double[] a, int ao, double[] bt, int bo, double[] c, double[] out, int oo, int k, int i0, int i1) {
         int b0 = bo, b1 = bo + k;
+        double c0 = c == null ? 0.0 : c[0], c1 = c == null ? 0.0 : c[1];
         int i = i0;
-        for (; i + 3 < i1; i += 4) {
-            int r0 = ao + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+        for (; i + 7 < i1; i += 8) {
+            int r0 = ao + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k, r4 = r3 + k, r5 = r4 + k, r6 = r5 + k, r7 = r6 + k;
             double s00 = 0.0, s10 = 0.0, s20 = 0.0, s30 = 0.0, s01 = 0.0, s11 = 0.0, s21 = 0.0, s31 = 0.0;
+            double s40 = 0.0, s50 = 0.0, s60 = 0.0, s70 = 0.0, s41 = 0.0, s51 = 0.0, s61 = 0.0, s71 = 0.0;
             for (int p = 0; p < k; p++) {
                 double x0 = bt[b0 + p], x1 = bt[b1 + p];
                 double a0 = a[r0 + p], a1 = a[r1 + p], a2 = a[r2 + p], a3 = a[r3 + p];
+                double a4 = a[r4 + p], a5 = a[r5 + p], a6 = a[r6 + p], a7 = a[r7 + p];
                 s00 += a0 * x0;
                 s01 += a0 * x1;
                 s10 += a1 * x0;
@@ -245,8 +241,20 @@ public final class MatMul extends KernelOp {
                 s21 += a2 * x1;
                 s30 += a3 * x0;
                 s31 += a3 * x1;
+                s40 += a4 * x0;
+                s41 += a4 * x1;
+                s50 += a5 * x0;
+                s51 += a5 * x1;
+                s60 += a6 * x0;
+                s61 += a6 * x1;
+                s70 += a7 * x0;
+                s71 += a7 * x1;
             }
             int o = oo + 2 * i;
+            if (c != null) {
+                s00 += c0; s10 += c0; s20 += c0; s30 += c0; s40 += c0; s50 += c0; s60 += c0; s70 += c0;
+                s01 += c1; s11 += c1; s21 += c1; s31 += c1; s41 += c1; s51 += c1; s61 += c1; s71 += c1;
+            }
             out[o] = s00;
             out[o + 1] = s01;
             out[o + 2] = s10;
@@ -255,6 +263,14 @@ public final class MatMul extends KernelOp {
             out[o + 5] = s21;
             out[o + 6] = s30;
             out[o + 7] = s31;
+            out[o + 8] = s40;
+            out[o + 9] = s41;
+            out[o + 10] = s50;
+            out[o + 11] = s51;
+            out[o + 12] = s60;
+            out[o + 13] = s61;
+            out[o + 14] = s70;
+            out[o + 15] = s71;
         }
         for (; i < i1; i++) {
             int r = ao + i * k;
@@ -264,6 +280,10 @@ public final class MatMul extends KernelOp {
                 s0 += x * bt[b0 + p];
                 s1 += x * bt[b1 + p];
             }
+            if (c != null) {
+                s0 += c0;
+                s1 += c1;
+            }
             out[oo + 2 * i] = s0;
             out[oo + 2 * i + 1] = s1;
         }
@@ -271,23 +291,8 @@ public final class MatMul extends KernelOp {
 
     /** out[i, :] = Σ_p a[i, p]·b[p, :] for rows i0..i1: a [m×k], b [k×n]; the inner loop runs along b's and out's rows. */
     static void axpyRows(double[] a, int ao, double[] b, int bo, double[] out, int oo, int k, int n, int i0, int i1) {
-        if (k == 2) {   // a Dense layer on a 2-D state: two axpys, written out so the row stays in registers
-            int i = i0;
-            // two rows per pass: b's two rows loaded once for both (1.1–1.25× per call at [256, 2]·[2, 64]), same bits
-            for (; i + 1 < i1; i += 2) {
-                double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1], d0 = a[ao + 2 * i + 2], d1 = a[ao + 2 * i + 3];
-                int orow = oo + i * n, orow2 = orow + n;
-                for (int j = 0; j < n; j++) {
-                    double x = b[bo + j], y = b[bo + n + j];
-                    out[orow + j] = 0.0 + a0 * x + a1 * y;
-                    out[orow2 + j] = 0.0 + d0 * x + d1 * y;
-                }
-            }
-            for (; i < i1; i++) {
-                double a0 = a[ao + 2 * i], a1 = a[ao + 2 * i + 1];
-                int orow = oo + i * n;
-                for (int j = 0; j < n; j++) out[orow + j] = 0.0 + a0 * b[bo + j] + a1 * b[bo + n + j];
-            }
+        if (k == 2) {   // a Dense layer on a 2-D state: two axpys per row, vectorised (RowKernels), same bits
+            RowKernels.axpy2(a, ao, b, bo, null, out, oo, n, i0, i1);
             return;
         }
         java.util.Arrays.fill(out, oo + i0 * n, oo + i1 * n, 0.0);
@@ -305,7 +310,10 @@ public final class MatMul extends KernelOp {
     /**
      * out[i, :] = Σ_p a[p, i]·b[p, :] for rows i0..i1, a stored [k×m] (op(a) = aᵀ), b [k×n]: p runs
      * outermost so a and b are both read along their rows (the weight gradient Gᵀ·X of a batch).
-     * With few columns, each column of out is accumulated as a contiguous vector first.
+     * With two columns (a 2-D state's Gᵀ·X) {@link RowKernels#transposedPair} runs, with up to
+     * {@link RowKernels#WIDE_ACC} outputs per thread {@link RowKernels#transposedWide} (both
+     * vectorised, same bits); with other few columns, each column of out is accumulated as a
+     * contiguous vector first.
      *
      * <p>Four values of p go through each pass over the accumulator: c = ((((c + a_p·b_p) +
      * a_{p+1}·b_{p+1}) + …), the order of one p at a time, so the same bits, but the accumulator is
@@ -313,11 +321,15 @@ public final class MatMul extends KernelOp {
      * weight gradients, B = 256: dW2 = Gᵀ·h 2.2×, dW1 = dzᵀ·x 1.4× per call, thread CPU, 2026-12-02).
      */
     static void transposedRows(double[] a, int ao, double[] b, int bo, double[] out, int oo, int m, int k, int n, int i0, int i1) {
+        if (n == 2) {
+            RowKernels.transposedPair(a, ao, b, bo, out, oo, m, k, i0, i1);
+            return;
+        }
         int w = i1 - i0;
         if (n < SMALL) {
-            double[] col = new double[w];
+            double[] col = Scratch.get().row(0, w);
             for (int j = 0; j < n; j++) {
-                java.util.Arrays.fill(col, 0.0);
+                java.util.Arrays.fill(col, 0, w, 0.0);
                 int p = 0;
                 for (; p + 3 < k; p += 4) {
                     double b0 = b[bo + p * n + j], b1 = b[bo + (p + 1) * n + j], b2 = b[bo + (p + 2) * n + j], b3 = b[bo + (p + 3) * n + j];
@@ -338,6 +350,10 @@ public final class MatMul extends KernelOp {
                 }
                 for (int i = 0; i < w; i++) out[oo + (i0 + i) * n + j] = col[i];
             }
+            return;
+        }
+        if ((long) w * n <= RowKernels.WIDE_ACC && n <= RowKernels.BLOCK) {
+            RowKernels.transposedWide(a, ao, b, bo, out, oo, m, k, n, i0, i1);
             return;
         }
         java.util.Arrays.fill(out, oo + i0 * n, oo + i1 * n, 0.0);

@@ -399,9 +399,9 @@ public final class ShapeOps {
                 out[0] = acc;
                 return;
             }
-            if (Broadcasting.isSuffix(so, s[0])) {
+            if (Broadcasting.isSuffix(so, s[0])) {   // a sum over leading axes: rows of m added in order, vectorised (RowKernels)
                 int m = out.length;
-                for (int i = 0; i < x.length; i += m) for (int j = 0; j < m; j++) out[j] += x[i + j];
+                if (m > 0) RowKernels.sumRows(x, 0, out, 0, x.length / m, m);
                 return;
             }
             int[] map = Broadcasting.indexMap(so, s[0]);

@@ -32,6 +32,7 @@ import java.util.SplittableRandom;
  * same count for the hand-written loop) timed alone against a hand-written double loop over the rows.
  *
  * <pre>java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.BatchedNeuralOde [B,B,...] [sensealg,...] [reps]</pre>
+ * (sensealg {@code kernels}, {@code vjpkernels}, {@code rhs} or {@code split} prints those tables instead; vjpkernels and rhs take reps as their rounds.)
  */
 public final class BatchedNeuralOde {
     private BatchedNeuralOde() {}
@@ -44,6 +45,10 @@ public final class BatchedNeuralOde {
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         if (methods.contains("kernels")) {
             for (int b : bs) kernels(b);
+            return;
+        }
+        if (methods.contains("vjpkernels")) {
+            for (int b : bs) vjpKernels(b, 32, reps);
             return;
         }
         if (methods.contains("rhs")) {
@@ -107,6 +112,64 @@ public final class BatchedNeuralOde {
         System.out.printf("  [B,2]ᵀ·[B,64] (dW2)          %8.1f%n", Case.perCall(() -> Tensor.matmul(g2, true, h, false)) * 1e6);
         System.out.printf("  [B,64]·[64,2] (dx, backward) %8.1f%n", Case.perCall(() -> Tensor.matmul(h, false, w1, false)) * 1e6);
         System.out.printf("  [B,64]ᵀ·[B,2] (dW1)          %8.1f%n", Case.perCall(() -> Tensor.matmul(h, true, x, false)) * 1e6);
+    }
+
+    /**
+     * µs per call of the VJP's kernels as a compiled program runs them (kernels into reused
+     * buffers), in program order, over {@code stages} stages' residuals h [B, 64] (32 stages at
+     * B = 256 are 4 MB, so h comes from L3 or memory as in the gradient, not from L1/L2): dW2 = Gᵀ·h,
+     * dh = G·W2, dz = tanh's pullback, db1 = sumTo(dz), dW1 = dzᵀ·x, dx = dz·W1. Each kernel timed
+     * by System.nanoTime around it, summed over {@code rounds}·stages calls after as many untimed;
+     * the last line compares their sum with the thread's CPU time per stage. Run it with
+     * -Dfluxion.parallel=false for one thread.
+     */
+    static void vjpKernels(int b, int stages, int rounds) {
+        SplittableRandom rng = new SplittableRandom(3);
+        double[][] hs = new double[stages][], xs = new double[stages][], gs = new double[stages][];
+        for (int s = 0; s < stages; s++) {
+            hs[s] = Tensor.rand(rng, b, WIDTH).toDoubleArray();
+            xs[s] = Tensor.rand(rng, b, 2).toDoubleArray();
+            gs[s] = Tensor.rand(rng, b, 2).toDoubleArray();
+        }
+        double[] w1 = Tensor.rand(rng, WIDTH, 2).toDoubleArray(), w2 = Tensor.rand(rng, 2, WIDTH).toDoubleArray();
+        dev.fluxion.tensor.Shape sB2 = dev.fluxion.tensor.Shape.of(b, 2), sBW = dev.fluxion.tensor.Shape.of(b, WIDTH),
+                sW2 = dev.fluxion.tensor.Shape.of(WIDTH, 2), s2W = dev.fluxion.tensor.Shape.of(2, WIDTH), sW = dev.fluxion.tensor.Shape.of(WIDTH);
+        dev.fluxion.tensor.Kernel[] k = {
+            dev.fluxion.tensor.MatMul.of(true, false).kernel(new dev.fluxion.tensor.Shape[] {sB2, sBW}, s2W),
+            dev.fluxion.tensor.MatMul.of(false, false).kernel(new dev.fluxion.tensor.Shape[] {sB2, s2W}, sBW),
+            dev.fluxion.tensor.TanhBackward.INSTANCE.kernel(new dev.fluxion.tensor.Shape[] {sBW, sBW}, sBW),
+            new dev.fluxion.tensor.ShapeOps.SumTo(sW).kernel(new dev.fluxion.tensor.Shape[] {sBW}, sW),
+            dev.fluxion.tensor.MatMul.of(true, false).kernel(new dev.fluxion.tensor.Shape[] {sBW, sB2}, sW2),
+            dev.fluxion.tensor.MatMul.of(false, false).kernel(new dev.fluxion.tensor.Shape[] {sBW, sW2}, sB2)};
+        String[] names = {"dW2 = Gᵀ·h   [B,2]ᵀ·[B,64]", "dh = G·W2    [B,2]·[2,64]", "dz = dh·(1 − h²)", "db1 = sumTo(dz) → [64]", "dW1 = dzᵀ·x  [B,64]ᵀ·[B,2]", "dx = dz·W1   [B,64]·[64,2]"};
+        double[] dW2 = new double[2 * WIDTH], dh = new double[b * WIDTH], dz = new double[b * WIDTH], db1 = new double[WIDTH], dW1 = new double[WIDTH * 2], dx = new double[b * 2];
+        long[] t = new long[k.length];
+        java.lang.management.ThreadMXBean tm = java.lang.management.ManagementFactory.getThreadMXBean();
+        double cpu = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            Arrays.fill(t, 0);
+            long c0 = tm.getCurrentThreadCpuTime();
+            for (int r = 0; r < rounds; r++) {
+                for (int s = stages - 1; s >= 0; s--) {
+                    double[][][] args = {{gs[s], hs[s]}, {gs[s], w2}, {hs[s], dh}, {dz}, {dz, xs[s]}, {dz, w1}};
+                    double[][] outs = {dW2, dh, dz, db1, dW1, dx};
+                    for (int q = 0; q < k.length; q++) {
+                        long a = System.nanoTime();
+                        k[q].run(args[q], outs[q]);
+                        t[q] += System.nanoTime() - a;
+                    }
+                }
+            }
+            cpu = (tm.getCurrentThreadCpuTime() - c0) / 1e3 / rounds / stages;
+        }
+        System.out.printf("B = %d, the VJP's kernels over %d stages' residuals, µs per call (%d rounds):%n", b, stages, rounds);
+        double sum = 0;
+        for (int q = 0; q < k.length; q++) {
+            double us = t[q] / 1e3 / rounds / stages;
+            sum += us;
+            System.out.printf("  %-30s %7.2f%n", names[q], us);
+        }
+        System.out.printf("  %-30s %7.2f   (thread CPU per stage %.2f)%n", "sum", sum, cpu);
     }
 
     /** One batch size and sensitivity method: the model, the data and the loss. */
