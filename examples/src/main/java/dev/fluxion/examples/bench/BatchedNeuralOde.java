@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * B trajectories of a 2-D state (uniform in [−1, 1]²) through Dense(2, 64, tanh), Dense(64, 2)
  * (322 parameters), saved at t = 0.05, 0.10, …, 1.0, Tsit5 at rtol 1e-5, atol 1e-7, loss = the sum
  * of squares of the saved series, d loss / d θ. A warmed-up harness: for each B and sensealg, untimed
- * gradients for about {@code warm} seconds, then {@code reps} timed ones; it prints the median and the
+ * gradients until the JIT is quiet ({@link JitWarmup}, 2–20 s), then {@code reps} timed ones; it prints the median and the
  * 10th–90th percentiles (ms per gradient), the forward solve's f evaluations, and the GFLOP/s of the
  * batched right-hand side (4·B·64·2 + 2·B·64 flops per f evaluation, counted as multiply-adds × 2, the
  * same count for the hand-written loop) timed alone against a hand-written double loop over the rows.
@@ -68,14 +68,14 @@ public final class BatchedNeuralOde {
             return;
         }
         System.out.printf("load before: %s%n", Load.now());
-        System.out.println("| B | sensealg | median ms/gradient | p10 – p90 | f evals (forward) | rhs GFLOP/s (Fluxion) | rhs GFLOP/s (hand loop) | CPU ms/gradient (all threads) | CPU ms/gradient (this thread) |");
-        System.out.println("| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| B | sensealg | median ms/gradient | p10 – p90 | f evals (forward) | rhs GFLOP/s (Fluxion) | rhs GFLOP/s (hand loop) | CPU ms/gradient (all threads) | CPU ms/gradient (this thread) | warm-up s (until the JIT is quiet) |");
+        System.out.println("| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int b : bs) {
             for (String m : methods) {
                 Case c = new Case(b, m);
                 double[] t = c.time(reps);
                 double[] rhs = c.rhsGflops();
-                System.out.printf("| %d | %s | %.2f | %.2f – %.2f | %d | %.2f | %.2f | %.2f | %.2f |%n", b, m, t[0], t[1], t[2], c.nf(), rhs[0], rhs[1], t[3], t[4]);
+                System.out.printf("| %d | %s | %.2f | %.2f – %.2f | %d | %.2f | %.2f | %.2f | %.2f | %.1f |%n", b, m, t[0], t[1], t[2], c.nf(), rhs[0], rhs[1], t[3], t[4], c.warmSeconds);
             }
         }
         System.out.printf("load after: %s%n", Load.now());
@@ -195,12 +195,16 @@ public final class BatchedNeuralOde {
             loss = q -> node.apply(u0, flat.unflatten(q)).square().sum();
         }
 
+        /** Seconds the last {@link #time} warmed up for. */
+        double warmSeconds;
+
         public Tensor gradient() { return AD.gradient(loss, theta); }
 
         int nf() { return node.solve(u0).stats().functionEvaluations(); }
 
         /**
-         * Median, p10 and p90 of ms per gradient after about two seconds of warm-up, and the process's
+         * Median, p10 and p90 of ms per gradient after a warm-up that lasts until the JIT is quiet
+         * ({@link JitWarmup}: at least 2 s, at most 20 s; {@link #warmSeconds} says how long), and the process's
          * CPU time per gradient over the timed ones (every thread: the caller, the kernels' pool and the row workers;
          * JIT and GC threads too, quiet after warm-up). CPU time is what a loaded machine distorts
          * least: wall time there is mostly waiting for a core. With -Dfluxion.parallel=false and
@@ -209,12 +213,7 @@ public final class BatchedNeuralOde {
          * gradient's work: the figure to compare builds by on a busy machine.
          */
         double[] time(int reps) {
-            long warmEnd = System.nanoTime() + 2_000_000_000L;
-            int warmed = 0;
-            while (System.nanoTime() < warmEnd || warmed < 5) {
-                gradient();
-                warmed++;
-            }
+            warmSeconds = JitWarmup.run(this::gradient, 2.0, 20.0);
             List<Double> times = new ArrayList<>();
             long cpu0 = processCpuNanos();
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
