@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * The seed's stochastic Lotka–Volterra (noise 0.1·u, [0, 10]), one path: a forward solve and the
  * gradient of Σ (u(t) − 1)² over saveat 0.1 with respect to p, by EM with dt 0.01 (torchsde's
  * setting in issue 13) and adaptive SOSRI (rtol = atol = 1e-2), each gradient by ForwardDuals,
- * ReverseTape and BacksolveAdjoint. A warmed harness: each case runs until 2 s of warm-up, then
+ * ReverseTape and BacksolveAdjoint. A warmed harness: each case runs until the JIT is quiet (JitWarmup: 2–20 s), then
  * reports the median and the interquartile range of its timed runs (a new path, seed k, per run).
  * {@code java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.SdeBench}
  */
@@ -48,8 +48,7 @@ public final class SdeBench {
     }
 
     private static void report(String name, Supplier<Tensor> run, double torchMs) {
-        long warm = System.nanoTime();
-        while (System.nanoTime() - warm < 2_000_000_000L) run.get();
+        JitWarmup.run(run::get, 2.0, 20.0);   // until the JIT is quiet: it would take the other core mid-run
         int runs = 0;
         double[] ms = new double[200];
         long start = System.nanoTime();
