@@ -128,17 +128,15 @@ public final class MatMul extends KernelOp {
         double[] bb = bk;
         int bbo = bko;
         RowRange work = (i0, i1) -> {
-            if (dots && n == 2) {   // the bias added as each output is written, as addRows would
-                dotRows2(a, ao, bb, bbo, c, out, oo, k, i0, i1);
-                return;
+            // two kernels add the bias as each output is written, (0 + Σ products) + c_j, the bits of addRows after
+            if (dots && n == 2) dotRows2(a, ao, bb, bbo, c, out, oo, k, i0, i1);
+            else if (!dots && !ta && k == 2) RowKernels.axpy2(a, ao, bb, bbo, c, out, oo, n, i0, i1);   // a Dense layer on a 2-D state
+            else {
+                if (dots) dotRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
+                else if (!ta) axpyRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
+                else transposedRows(a, ao, bb, bbo, out, oo, m, k, n, i0, i1);
+                addRows(out, oo, c, n, i0, i1);
             }
-            if (dots) dotRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
-            else if (!ta && k == 2 && c != null) {
-                axpyRows2Bias(a, ao, bb, bbo, c, out, oo, n, i0, i1);
-                return;
-            } else if (!ta) axpyRows(a, ao, bb, bbo, out, oo, k, n, i0, i1);
-            else transposedRows(a, ao, bb, bbo, out, oo, m, k, n, i0, i1);
-            addRows(out, oo, c, n, i0, i1);
         };
         Parallel.rows(m, (long) m * k * n, work);
     }
@@ -150,11 +148,6 @@ public final class MatMul extends KernelOp {
             int orow = oo + i * n;
             for (int j = 0; j < n; j++) out[orow + j] = out[orow + j] + c[j];
         }
-    }
-
-    /** axpyRows' k = 2 branch with the bias added as each element is written: (0 + a0·b0j + a1·b1j) + c_j, the unfused bits ({@link RowKernels#axpy2}). */
-    static void axpyRows2Bias(double[] a, int ao, double[] b, int bo, double[] c, double[] out, int oo, int n, int i0, int i1) {
-        RowKernels.axpy2(a, ao, b, bo, c, out, oo, n, i0, i1);
     }
 
     /** Below this many columns, out's rows are dot products rather than axpys. */
@@ -175,12 +168,8 @@ public final class MatMul extends KernelOp {
         void run(int i0, int i1);
     }
 
-    /** out[i, j] = a[i, :]·bt[j, :] for rows i0..i1: a [m×k], bt [n×k], four rows of a at a time. */
+    /** out[i, j] = a[i, :]·bt[j, :] for rows i0..i1: a [m×k], bt [n×k], four rows of a at a time (two columns: {@link #dotRows2}). */
     static void dotRows(double[] a, int ao, double[] bt, int bo, double[] out, int oo, int k, int n, int i0, int i1) {
-        if (n == 2) {
-            dotRows2(a, ao, bt, bo, null, out, oo, k, i0, i1);
-            return;
-        }
         int i = i0;
         for (; i + 3 < i1; i += 4) {
             int r0 = ao + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
@@ -289,12 +278,8 @@ public final class MatMul extends KernelOp {
         }
     }
 
-    /** out[i, :] = Σ_p a[i, p]·b[p, :] for rows i0..i1: a [m×k], b [k×n]; the inner loop runs along b's and out's rows. */
+    /** out[i, :] = Σ_p a[i, p]·b[p, :] for rows i0..i1: a [m×k], b [k×n]; the inner loop runs along b's and out's rows (k = 2: {@link RowKernels#axpy2}). */
     static void axpyRows(double[] a, int ao, double[] b, int bo, double[] out, int oo, int k, int n, int i0, int i1) {
-        if (k == 2) {   // a Dense layer on a 2-D state: two axpys per row, vectorised (RowKernels), same bits
-            RowKernels.axpy2(a, ao, b, bo, null, out, oo, n, i0, i1);
-            return;
-        }
         java.util.Arrays.fill(out, oo + i0 * n, oo + i1 * n, 0.0);
         for (int i = i0; i < i1; i++) {
             int orow = oo + i * n;

@@ -91,11 +91,7 @@ final class RowKernels {
         Arrays.fill(acc, 0, w, 0.0);
         int p = 0;
         for (; p + 3 < r; p += 4) {
-            int row = xo + p * n;
-            System.arraycopy(x, row, t0, 0, w);
-            System.arraycopy(x, row + n, t1, 0, w);
-            System.arraycopy(x, row + 2 * n, t2, 0, w);
-            System.arraycopy(x, row + 3 * n, t3, 0, w);
+            stage4(x, xo + p * n, n, w, t0, t1, t2, t3);
             for (int j = 0; j < w; j++) acc[j] = acc[j] + t0[j] + t1[j] + t2[j] + t3[j];
         }
         for (; p < r; p++) {
@@ -126,11 +122,7 @@ final class RowKernels {
         Arrays.fill(c1, 0, w, 0.0);
         int p = 0;
         for (; p + 3 < k; p += 4) {
-            int r = ao + p * m + i0;
-            System.arraycopy(a, r, t0, 0, w);
-            System.arraycopy(a, r + m, t1, 0, w);
-            System.arraycopy(a, r + 2 * m, t2, 0, w);
-            System.arraycopy(a, r + 3 * m, t3, 0, w);
+            stage4(a, ao + p * m + i0, m, w, t0, t1, t2, t3);
             int q = bo + 2 * p;
             double x0 = b[q], y0 = b[q + 1], x1 = b[q + 2], y1 = b[q + 3], x2 = b[q + 4], y2 = b[q + 5], x3 = b[q + 6], y3 = b[q + 7];
             for (int i = 0; i < w; i++) {
@@ -156,6 +148,14 @@ final class RowKernels {
         System.arraycopy(u, 0, out, oo + 2 * i0, 2 * w);
     }
 
+    /** Copies w numbers from each of four rows of x, from off on, rows stride apart, into t0 … t3 from index 0. */
+    private static void stage4(double[] x, int off, int stride, int w, double[] t0, double[] t1, double[] t2, double[] t3) {
+        System.arraycopy(x, off, t0, 0, w);
+        System.arraycopy(x, off + stride, t1, 0, w);
+        System.arraycopy(x, off + 2 * stride, t2, 0, w);
+        System.arraycopy(x, off + 3 * stride, t3, 0, w);
+    }
+
     /** Most accumulator elements {@link #transposedWide} keeps per thread (256 KB); beyond, MatMul's own loop runs. */
     static final int WIDE_ACC = 1 << 15;
 
@@ -173,11 +173,7 @@ final class RowKernels {
         for (int i = 0; i < w; i++) Arrays.fill(s.row(4 + i, n), 0, n, 0.0);
         int p = 0;
         for (; p + 3 < k; p += 4) {
-            int r = bo + p * n;
-            System.arraycopy(b, r, t0, 0, n);
-            System.arraycopy(b, r + n, t1, 0, n);
-            System.arraycopy(b, r + 2 * n, t2, 0, n);
-            System.arraycopy(b, r + 3 * n, t3, 0, n);
+            stage4(b, bo + p * n, n, n, t0, t1, t2, t3);
             int q = ao + p * m + i0;
             for (int i = 0; i < w; i++) {
                 double x0 = a[q + i], x1 = a[q + m + i], x2 = a[q + 2 * m + i], x3 = a[q + 3 * m + i];

@@ -425,13 +425,8 @@ final class SrkDiscreteAdjoint extends Op {
                 fLive[q] = f;
                 gLive[q] = g;
             }
-            boolean d = s == 4;
-            for (int i = 0; i < s && d; i++) {
-                d = a0q[i].length == i && a1q[i].length == i && b0q[i].length == i && b1q[i].length == i
-                        && tab.alpha[i] != 0.0 && tab.beta1[i] != 0.0 && tab.beta2[i] != 0.0 && tab.beta3[i] != 0.0 && tab.beta4[i] != 0.0;
-            }
-            dense = d;
-            dense4 = d ? SriDense4.of(tab) : null;
+            dense4 = SriDense4.of(tab);
+            dense = dense4 != null;
         }
 
         @Override void step(int k, double t, double h, double[] bar) {
