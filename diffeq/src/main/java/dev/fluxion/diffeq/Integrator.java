@@ -50,6 +50,12 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
     private double lastAccepted = Double.NaN;
     /** The step the controller had proposed before the current attempt was shortened to land on a stop (NaN if it was not). */
     private double hBeforeLanding = Double.NaN;
+    /**
+     * The controller's proposal when the stepper moved the current attempt's end onto its grid
+     * (Stepper.alignStep), NaN when it did not: the controller goes on from the proposal, so that
+     * its small corrections accumulate instead of being rounded away step after step.
+     */
+    private double hUnaligned = Double.NaN;
     private ReturnCode rc;          // null while running
     /** Saved times, the first nt of ts (a growable array: no boxing per saved point). */
     private double[] ts = new double[16];
@@ -132,10 +138,16 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         double target = stops[si];
         landing = false;
         hBeforeLanding = Double.NaN;
-        if (dir * (t + h - target) >= 0 || Math.abs(target - (t + h)) <= landingSlack[si]) {
+        hUnaligned = Double.NaN;
+        double ha = adaptive ? stepper.alignStep(t, h) : h;
+        if (Math.abs(ha) > o.dtmax()) ha = h;   // never past the user's largest step
+        if (dir * (t + ha - target) >= 0 || Math.abs(target - (t + ha)) <= landingSlack[si]) {
             hBeforeLanding = h;
             h = target - t;
             landing = true;
+        } else if (ha != h) {
+            hUnaligned = h;
+            h = ha;
         }
         return stepper.attempt(t, u, fu, h, norm);
     }
@@ -151,7 +163,7 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
             return false;
         }
         rejected++;
-        h = control.next(h);
+        h = control.next(Double.isNaN(hUnaligned) ? h : hUnaligned);
         if (tooSmall(h, t, o.dtmin())) rc = ReturnCode.DT_LESS_THAN_MIN;
         return false;
     }
@@ -264,7 +276,7 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         }
         if (adaptive) {
             boolean resume = landing && !Double.isNaN(hBeforeLanding) && stepper.resumesStepAfterStop();
-            double hNew = control.next(resume ? hBeforeLanding : h);
+            double hNew = control.next(resume ? hBeforeLanding : Double.isNaN(hUnaligned) ? h : hUnaligned);
             if (Math.abs(hNew) > o.dtmax()) hNew = dir * o.dtmax();
             if (tooSmall(hNew, tnew, o.dtmin()) && !finished) {
                 t = tnew;

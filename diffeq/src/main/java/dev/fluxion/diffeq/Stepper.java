@@ -57,6 +57,14 @@ public interface Stepper<S, C extends StepCache> {
     default boolean resumesStepAfterStop() { return false; }
 
     /**
+     * The step the adaptive integrator attempts from t when its controller proposes h (before it
+     * is shortened to land on a stop): h itself by default. SDE steppers move t + h by at most
+     * |h|/32 onto their Brownian path's dyadic grid, where the path is resolved at a coarser depth
+     * of its tree for the same values ({@code BrownianTree.alignedStep}).
+     */
+    default double alignStep(double t, double h) { return h; }
+
+    /**
      * Told by the {@link Integrator} before the first attempt of each solve: true when no step
      * outlives the attempt after it (no dense output, no callbacks that could read, truncate or keep
      * one once the integrator has saved it and moved on), so a step's own scratch (stage values that

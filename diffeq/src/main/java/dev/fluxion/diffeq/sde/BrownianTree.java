@@ -47,6 +47,8 @@ package dev.fluxion.diffeq.sde;
 public final class BrownianTree {
     /** Default depth of the tree: leaves of width (hi − lo)·2⁻²⁴. */
     public static final int DEFAULT_LEVELS = 24;
+    /** alignedStep's grid resolves a step to 2⁻⁴ of its size or finer. */
+    static final int ALIGN_BITS = 4;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     /** A split's normals read the node's stream 2³² words apart: the state advances by 2³²·γ. */
     private static final long NORMAL_STRIDE = GOLDEN << 32;
@@ -58,6 +60,8 @@ public final class BrownianTree {
     private final long key;
     /** width[d] = (hi − lo)·2⁻ᵈ exactly: the width of the nodes at depth d. */
     private final double[] width;
+    /** 1/width[d], for alignedStep's grid index. */
+    private final double[] perWidth;
     /** The split's conditional standard deviations per depth: √(h/16) and √(h/48) for the node's width h. */
     private final double[] sd1, sd2;
     /**
@@ -75,6 +79,8 @@ public final class BrownianTree {
     private final double[] memoT = {Double.NaN, Double.NaN};
     private final double[][] memoW, memoJ;
     private int memoNext;
+    /** For the spec: resolve every t at the leaves, as before aligned ends stopped higher (the same values). */
+    boolean fullDepth;
 
     /** A path of channels independent Brownian motions on the span of [t0, t1] (either order). */
     public BrownianTree(long seed, double t0, double t1, int channels) {
@@ -94,6 +100,7 @@ public final class BrownianTree {
         this.levels = levels;
         width = new double[levels + 1];
         sd1 = new double[levels + 1];
+        perWidth = new double[levels + 1];
         sd2 = new double[levels + 1];
         node = new double[(levels + 1) * m * 4];
         seeds = new long[levels];
@@ -102,6 +109,7 @@ public final class BrownianTree {
         double len = hi - lo;
         for (int d = 0; d <= levels; d++) {
             width[d] = d == 0 ? len : width[d - 1] / 2;   // halving is exact
+            perWidth[d] = 1 / width[d];
             sd1[d] = Math.sqrt(width[d] / 16);
             sd2[d] = Math.sqrt(width[d] / 48);
         }
@@ -152,6 +160,28 @@ public final class BrownianTree {
         }
     }
 
+    /**
+     * A step h from t (either sign) moved so that t + h is the nearest point of the path's dyadic
+     * grid of spacing g = (hi − lo)·2⁻ᴸ, the coarsest with g &lt; |h|/16 (not finer than the leaves):
+     * h changes by g/2 &lt; |h|/32 at most (to the rounding of the grid index). The tree then resolves W(t + h) at depth L instead of
+     * at its leaves (see locate), the same values bit for bit, which halves a query's work for
+     * the steps of a typical adaptive solve. h itself when the grid point would leave the span,
+     * change h's sign, or not be t + h exactly in floating point.
+     */
+    public double alignedStep(double t, double h) {
+        double len = hi - lo, ah = Math.abs(h);
+        if (!(ah > 0) || ah == Double.POSITIVE_INFINITY) return h;
+        double ratio = len / ah;
+        if (!(ratio < 0x1p60)) return h;
+        int L = Math.max(0, Math.getExponent(ratio) + 1 + ALIGN_BITS);
+        if (L > levels) return h;   // a step within a few leaves: its end is resolved at the leaves anyway
+        double k = Math.rint((t + h - lo) * perWidth[L]);   // the nearest multiple (or one of two, at a tie of rounding)
+        double end = lo + k * width[L];
+        double hn = end - t;
+        if (!(end >= lo && end <= hi) || !(hn * h > 0) || t + hn != end) return h;
+        return hn;
+    }
+
     // ------------------------------------------------------------------ the tree
 
     /** Fills a memo slot with W(t) and ∫_lo^t W; returns the slot. */
@@ -166,16 +196,28 @@ public final class BrownianTree {
         // end in its neighbour, where the two quadratics agree to rounding (θ just past 0 or 1)
         long lf = Math.min((long) ((tc - lo) / w), (1L << levels) - 1);
         // the cached path and this one share the nodes above the highest bit where the leaves differ
-        int d = depth == levels ? levels - (64 - Long.numberOfLeadingZeros(lf ^ leaf)) : 0;
-        if (d < levels) descend(d, lf);
+        int d = Math.min(depth, levels - (64 - Long.numberOfLeadingZeros(lf ^ leaf)));
+        double th = (tc - (lo + lf * w)) / w;
+        // a t at the left end of its leaf is the left end of the node at depth levels − (the
+        // trailing zeros of lf): below it the path only ever takes left children, which keep W(a)
+        // and ∫W (x + 0·y = x), so that node's values are the leaf's, bit for bit, and the
+        // descent stops there (an aligned step's end, alignedStep, is such a t)
+        int to = th == 0.0 && !fullDepth ? levels - Math.min(levels, Long.numberOfTrailingZeros(lf)) : levels;
+        if (d < to) descend(d, lf, to);
         leaf = lf;
-        depth = levels;
+        depth = Math.max(d, to);
         int slot = memoNext;
         memoNext ^= 1;
         memoT[slot] = t;
-        double th = (tc - (lo + lf * w)) / w;
-        double q = 6 * th * (1 - th), r = 6 * (th * th / 2 - th * th * th / 3);
         double[] mw = memoW[slot], mj = memoJ[slot], nd = node;
+        if (to < levels) {
+            for (int k = 0, o = to * 4; k < m; k++, o += (levels + 1) * 4) {
+                mw[k] = nd[o];
+                mj[k] = nd[o + 1];
+            }
+            return slot;
+        }
+        double q = 6 * th * (1 - th), r = 6 * (th * th / 2 - th * th * th / 3);
         for (int k = 0, o = levels * 4; k < m; k++, o += (levels + 1) * 4) {
             double w0 = nd[o], j0 = nd[o + 1], dk = nd[o + 2], hk = nd[o + 3];
             mw[k] = w0 + th * dk + q * hk;
@@ -185,14 +227,14 @@ public final class BrownianTree {
     }
 
     /**
-     * Makes the cached path's nodes below depth d0 those over leaf lf, channel by channel (two at
-     * a time, whose chains of conditionings then run side by side).
+     * Makes the cached path's nodes at depths d0 + 1 to `to` those over leaf lf, channel by
+     * channel (two at a time, whose chains of conditionings then run side by side).
      */
-    private void descend(int d0, long lf) {
-        for (int d = d0; d < levels; d++) seeds[d] = nodeSeed(d, lf);   // once, not once per pair of channels
+    private void descend(int d0, long lf, int to) {
+        for (int d = d0; d < to; d++) seeds[d] = nodeSeed(d, lf);   // once, not once per pair of channels
         int stride = (levels + 1) * 4, k = 0;
-        for (; k + 1 < m; k += 2) descendPair(d0, lf, k * stride, 2L * k * NORMAL_STRIDE, stride);
-        if (k < m) descendOne(d0, lf, k * stride, 2L * k * NORMAL_STRIDE);
+        for (; k + 1 < m; k += 2) descendPair(d0, lf, k * stride, 2L * k * NORMAL_STRIDE, stride, to);
+        if (k < m) descendOne(d0, lf, k * stride, 2L * k * NORMAL_STRIDE, to);
     }
 
     /**
@@ -217,14 +259,14 @@ public final class BrownianTree {
      * registers for the next level, not re-read from memory.
      */
 
-    private void descendOne(int d0, long lf, int o, long off) {
+    private void descendOne(int d0, long lf, int o, long off, int to) {
         final int levels = this.levels;
         double[] nd = node, width = this.width, sd1 = this.sd1, sd2 = this.sd2;
         long[] sd = seeds;
         NormalStream spare = normals;
         o += d0 * 4;
         double wp = nd[o], jp = nd[o + 1], dW = nd[o + 2], H = nd[o + 3];
-        for (int d = d0; d < levels; d++) {
+        for (int d = d0; d < to; d++) {
             double side = (lf >>> (levels - 1 - d)) & 1, hs = side * width[d + 1], sg = 1 - 2 * side;
             long sj = sd[d] + off;
             double z0 = NormalStream.firstNormal(sj, spare), z1 = NormalStream.firstNormal(sj + NORMAL_STRIDE, spare);
@@ -245,7 +287,7 @@ public final class BrownianTree {
     }
 
     /** {@link #descendOne} for channels k and k + 1 (values at o and o + stride, normals from off on). */
-    private void descendPair(int d0, long lf, int o, long off, int stride) {
+    private void descendPair(int d0, long lf, int o, long off, int stride, int to) {
         final int levels = this.levels;
         double[] nd = node, width = this.width, sd1 = this.sd1, sd2 = this.sd2;
         long[] sd = seeds;
@@ -254,7 +296,7 @@ public final class BrownianTree {
         int p = o + stride;
         double wp = nd[o], jp = nd[o + 1], dW = nd[o + 2], H = nd[o + 3];
         double wq = nd[p], jq = nd[p + 1], dV = nd[p + 2], G = nd[p + 3];
-        for (int d = d0; d < levels; d++) {
+        for (int d = d0; d < to; d++) {
             double side = (lf >>> (levels - 1 - d)) & 1, hs = side * width[d + 1], sg = 1 - 2 * side;
             double s1 = sd1[d], s2 = sd2[d];
             long sj = sd[d] + off;

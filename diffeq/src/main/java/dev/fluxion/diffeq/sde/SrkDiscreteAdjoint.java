@@ -249,6 +249,7 @@ final class SrkDiscreteAdjoint extends Op {
         @Override public int errorOrder() { return st.errorOrder(); }
         @Override public boolean adaptive() { return st.adaptive(); }
         @Override public boolean resumesStepAfterStop() { return st.resumesStepAfterStop(); }
+        @Override public double alignStep(double time, double step) { return st.alignStep(time, step); }
         @Override public StepController defaultController() { return st.defaultController(); }
         @Override public StateOps<double[]> ops() { return st.ops(); }
         @Override public boolean interpolationNeedsFnew() { return st.interpolationNeedsFnew(); }

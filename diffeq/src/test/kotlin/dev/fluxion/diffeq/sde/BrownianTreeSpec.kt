@@ -33,6 +33,67 @@ class BrownianTreeSpec : FunSpec({
         }
     }
 
+    test("an end on the dyadic grid, resolved at its node's depth, is the same bits as resolved at the leaves, whatever was asked before") {
+        for ((lo, hi) in listOf(0.0 to 10.0, -0.3 to 7.1, 2.0 to 3.0)) {
+            for (m in listOf(1, 2, 3)) {
+                val fast = BrownianTree(41, lo, hi, m)
+                val slow = BrownianTree(41, lo, hi, m).also { it.fullDepth = true }
+                val r = java.util.Random(9)
+                var t = lo
+                var hits = 0
+                val a = DoubleArray(m); val b = DoubleArray(m); val la = DoubleArray(m); val lb = DoubleArray(m)
+                repeat(3000) {
+                    // a solve's aligned steps, with some unaligned ends (saved times), retries and jumps back
+                    val h = (hi - lo) * 1e-3 * (0.2 + r.nextDouble())
+                    val step = if (r.nextInt(8) == 0) h else fast.alignedStep(t, h)
+                    var end = minOf(hi, t + step)
+                    if (r.nextInt(20) == 0) end = lo + (hi - lo) * r.nextDouble()
+                    if (end != t) {
+                        fast.increment(t, end, a, la)
+                        slow.increment(t, end, b, lb)
+                        for (k in 0 until m) {
+                            withClue("[$lo, $hi], m = $m, [$t, $end]") {
+                                a[k].toRawBits() shouldBe b[k].toRawBits()
+                                la[k].toRawBits() shouldBe lb[k].toRawBits()
+                            }
+                        }
+                        if (step != h) hits++
+                    }
+                    t = if (end >= hi) lo else end
+                }
+                withClue("aligned steps taken") { (hits > 2000) shouldBe true }
+            }
+        }
+    }
+
+    test("alignedStep moves t + h onto the dyadic grid of spacing under |h|/16 by at most |h|/32, either direction, inside the span") {
+        val r = java.util.Random(4)
+        for ((lo, hi) in listOf(0.0 to 10.0, -0.3 to 7.1)) {
+            val tree = BrownianTree(1, lo, hi, 2)
+            val len = hi - lo
+            repeat(20000) {
+                val t = lo + len * r.nextDouble()
+                val mag = len * Math.pow(10.0, -1 - 5 * r.nextDouble())
+                val h = if (r.nextBoolean()) mag else -mag
+                val a = tree.alignedStep(t, h)
+                withClue("t = $t, h = $h, aligned $a") {
+                    abs(a - h) shouldBeLessThan abs(h) / 32 * (1 + 1e-6)   // g/2, give or take the rounding of the grid index
+                    (a * h > 0) shouldBe true
+                    if (a != h) {
+                        val end = t + a
+                        (end >= lo && end <= hi) shouldBe true
+                        // the end is lo plus a whole number of spacings g = 2⁻ᴸ·len, g < |h|/16
+                        val g = Math.scalb(len, -(Math.getExponent(len / abs(h)) + 5))
+                        (g < abs(h) / 16) shouldBe true
+                        end shouldBe lo + Math.rint((end - lo) / g) * g
+                    }
+                }
+            }
+            tree.alignedStep(lo, 0.0) shouldBe 0.0
+            tree.alignedStep(lo, len * 1e-9) shouldBe len * 1e-9   // within a few leaves: left alone
+        }
+    }
+
     test("W and the increments are continuous across leaf ends: a step of an ulp moves W by far less than a leaf's typical increment") {
         val tree = BrownianTree(3, 0.0, 10.0, 2)
         val leaf = 10.0 / (1L shl BrownianTree.DEFAULT_LEVELS)
