@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * setting in issue 13) and adaptive SOSRI (rtol = atol = 1e-2), each gradient by ForwardDuals,
  * ReverseTape and BacksolveAdjoint. A warmed harness: each case runs until the JIT is quiet (JitWarmup: 2–20 s), then
  * reports the median and the interquartile range of its timed runs (a new path, seed k, per run).
- * {@code java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.SdeBench}
+ * {@code java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.SdeBench [EM|SOSRI]}
  */
 public final class SdeBench {
     private SdeBench() {}
@@ -32,7 +32,9 @@ public final class SdeBench {
         Tensor p = prob.p();
         System.out.println("| case | median ms | IQR ms | runs | torchsde (issue 13) | speed-up |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
+        String only = args.length > 0 ? args[0] : null;   // "EM" or "SOSRI": that method's rows alone
         for (SdeAlgorithm alg : new SdeAlgorithm[] {new EM(), new SOSRI()}) {
+            if (only != null && !alg.name().equals(only)) continue;
             SolveOptions o = SolveOptions.defaults().saveat(0.1);
             if (!alg.adaptive()) o = o.dt(0.01);
             SolveOptions base = o;
