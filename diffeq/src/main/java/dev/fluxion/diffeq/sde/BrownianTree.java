@@ -40,7 +40,9 @@ package dev.fluxion.diffeq.sde;
  *
  * <p>Queries are cached along the last root-to-leaf path, so a query costs the levels below the
  * node it shares with the previous one: about log₂(step / leaf width), 13 for the steps of a solve
- * of a few thousand steps at the default depth.
+ * of a few thousand steps at the default depth. A t at the left end of a node stops at that node
+ * (the levels below it would only take left children, which change nothing), and adaptive solves
+ * put their step ends on such points ({@link #alignedStep}): 4–5 levels per query instead.
  * Methods are synchronized; for parallel solves give each its own tree from the same seed (they
  * agree exactly).
  */
