@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every open issue's benchmark pairs in one go (docs/BENCHMARKS.md, "Where the open goals stand").
-# Usage: bench/quiet_rerun.sh [parts...]   parts: rober lv lvgc interleaved sde paths torchsde batched spiral ensemble (default: all but lvgc)
+# Usage: bench/quiet_rerun.sh [parts...]   parts: rober lv lvgc interleaved sde paths torchsde pairs batched spiral ensemble (default: all but lvgc and pairs)
 # Needs examples/target/benchmarks.jar, python3 with SciPy, and for batched/spiral /usr/bin/python3 with torch and
 # TORCHDIFFEQ=/path/to/torchdiffeq-source (the folder holding the torchdiffeq package), for torchsde
 # TORCHSDE=/path/to/torchsde-source (bench/peers/sde_torchsde.py says how). Run it on a quiet machine.
@@ -21,6 +21,7 @@ for p in $parts; do
     torchsde) ld torchsde   # one path and 100 batched paths, EM ('euler') and torchsde's default 'srk', dt 0.01
       PYTHONPATH="$TORCHSDE:bench/peers/shim" /usr/bin/python3 bench/peers/sde_torchsde.py --methods euler --reps 7
       PYTHONPATH="$TORCHSDE:bench/peers/shim" /usr/bin/python3 bench/peers/sde_torchsde.py --methods srk --batch 1,100 --modes forward,backprop --reps 3 --warm 0 | tail -n +4 ;;
+    pairs) ld pairs; TORCHSDE="$TORCHSDE" bash bench/peers/sde_pairs.sh 5 SOSRI ;;   # SdeBench and torchsde's EM alternated: per-round ratios on a noisy host
     batched) ld batched; TORCHDIFFEQ="$TORCHDIFFEQ" REPS=15 bash bench/peers/batched_pairs.sh 1 16,256,1024 ReverseTape,BacksolveAdjoint,InterpolatingAdjoint ;;
     spiral) ld spiral   # the job's steady state: Fluxion, torchdiffeq, Fluxion, 1000 iterations each
       java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.SpiralIterations --iterations 1000 | tail -4
