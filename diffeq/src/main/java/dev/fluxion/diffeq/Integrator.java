@@ -152,6 +152,9 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         return stepper.attempt(t, u, fu, h, norm);
     }
 
+    /** The step the controller goes on from: its proposal where the attempt was aligned, else the attempted step. */
+    private double proposed() { return Double.isNaN(hUnaligned) ? h : hUnaligned; }
+
     // ------------------------------------------------------------------ phase 2: accept or reject
 
     /** The controller's verdict; a rejected step shrinks h (or ends the solve when it cannot). */
@@ -163,7 +166,7 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
             return false;
         }
         rejected++;
-        h = control.next(Double.isNaN(hUnaligned) ? h : hUnaligned);
+        h = control.next(proposed());
         if (tooSmall(h, t, o.dtmin())) rc = ReturnCode.DT_LESS_THAN_MIN;
         return false;
     }
@@ -276,7 +279,7 @@ public final class Integrator<S, C extends StepCache> implements IntegratorState
         }
         if (adaptive) {
             boolean resume = landing && !Double.isNaN(hBeforeLanding) && stepper.resumesStepAfterStop();
-            double hNew = control.next(resume ? hBeforeLanding : Double.isNaN(hUnaligned) ? h : hUnaligned);
+            double hNew = control.next(resume ? hBeforeLanding : proposed());
             if (Math.abs(hNew) > o.dtmax()) hNew = dir * o.dtmax();
             if (tooSmall(hNew, tnew, o.dtmin()) && !finished) {
                 t = tnew;

@@ -62,8 +62,8 @@ public final class BrownianTree {
     private final long key;
     /** width[d] = (hi − lo)·2⁻ᵈ exactly: the width of the nodes at depth d. */
     private final double[] width;
-    /** 1/width[d], for alignedStep's grid index. */
-    private final double[] perWidth;
+    /** 1/(hi − lo): times 2ᴸ (exact) it is 1/width[L], alignedStep's grid index per unit of time. */
+    private final double perLength;
     /** The split's conditional standard deviations per depth: √(h/16) and √(h/48) for the node's width h. */
     private final double[] sd1, sd2;
     /**
@@ -102,16 +102,15 @@ public final class BrownianTree {
         this.levels = levels;
         width = new double[levels + 1];
         sd1 = new double[levels + 1];
-        perWidth = new double[levels + 1];
         sd2 = new double[levels + 1];
         node = new double[(levels + 1) * m * 4];
         seeds = new long[levels];
         memoW = new double[2][m];
         memoJ = new double[2][m];
         double len = hi - lo;
+        perLength = 1 / len;
         for (int d = 0; d <= levels; d++) {
             width[d] = d == 0 ? len : width[d - 1] / 2;   // halving is exact
-            perWidth[d] = 1 / width[d];
             sd1[d] = Math.sqrt(width[d] / 16);
             sd2[d] = Math.sqrt(width[d] / 48);
         }
@@ -171,13 +170,13 @@ public final class BrownianTree {
      * change h's sign, or not be t + h exactly in floating point.
      */
     public double alignedStep(double t, double h) {
-        double len = hi - lo, ah = Math.abs(h);
+        double ah = Math.abs(h);
         if (!(ah > 0) || ah == Double.POSITIVE_INFINITY) return h;
-        double ratio = len / ah;
+        double ratio = width[0] / ah;
         if (!(ratio < 0x1p60)) return h;
         int L = Math.max(0, Math.getExponent(ratio) + 1 + ALIGN_BITS);
         if (L > levels) return h;   // a step within a few leaves: its end is resolved at the leaves anyway
-        double k = Math.rint((t + h - lo) * perWidth[L]);   // the nearest multiple (or one of two, at a tie of rounding)
+        double k = Math.rint((t + h - lo) * perLength * (1L << L));   // the nearest multiple (or one of two, at a tie of rounding)
         double end = lo + k * width[L];
         double hn = end - t;
         if (!(end >= lo && end <= hi) || !(hn * h > 0) || t + hn != end) return h;
