@@ -62,6 +62,9 @@ final class SrkDiscreteAdjoint extends Op {
     /** Leaves every ReverseTape SDE solve to the tape through the stepper's ops: for specs comparing the two, and A/B timing. */
     static volatile boolean forceTape = false;
 
+    /** False keeps SRI solves on the per-stage backward even where the whole-step program applies: for the spec comparing the two. */
+    static volatile boolean wholeStep = true;
+
     private final SdeSpec spec;
     private double[] ts;
     private double[][] ys;
@@ -115,7 +118,9 @@ final class SrkDiscreteAdjoint extends Op {
         if (stepper instanceof SriStepper<?> && spec.alg instanceof SriAlgorithm || stepper instanceof SraStepper<?> && spec.alg instanceof SraAlgorithm) {
             @SuppressWarnings("unchecked")
             SdeStepper<double[]> family = (SdeStepper<double[]>) stepper;
-            rec = new Recorder(family, n, m);
+            // the whole-step VJP recomputes the stage inputs itself: none are kept then
+            boolean keep = !(wholeStep && spec.alg instanceof SriAlgorithm sri && SriStepVjp.of(spec, sri.tableau()) != null);
+            rec = new Recorder(family, n, m, keep);
             sol = plain.run(rec, ops, x0);
             if (sol.retcode().successful()) rec.count++;   // a successful solve ends on an accepted step
         } else {
@@ -193,11 +198,11 @@ final class SrkDiscreteAdjoint extends Op {
         int count;
         private double[] pendingEnd;
 
-        Recorder(SdeStepper<double[]> st, int n, int m) {
+        Recorder(SdeStepper<double[]> st, int n, int m, boolean keepInputs) {
             this.st = st;
             this.n = n;
             this.m = m;
-            this.sri = st instanceof SriStepper<?> r ? r : null;
+            this.sri = keepInputs && st instanceof SriStepper<?> r ? r : null;
             sn = sri == null ? 0 : (sri.stages() - 1) * n;
             in0 = new double[64 * sn];
             in1 = new double[64 * sn];
@@ -381,6 +386,8 @@ final class SrkDiscreteAdjoint extends Op {
         private final boolean dense;
         /** The tableau's coefficients as scalars when {@link #dense} (else null). */
         private final SriDense4 dense4;
+        /** The whole step's VJP program where the forward kept no stage inputs for it (else null: the per-stage way). */
+        private final SriStepVjp whole;
 
         SriSweep(Tensor u0, Tensor p, SriTableau tab) {
             super(u0, p, tab.stages());
@@ -428,11 +435,17 @@ final class SrkDiscreteAdjoint extends Op {
             }
             dense4 = SriDense4.of(tab);
             dense = dense4 != null;
+            whole = rec.sn == 0 ? SriStepVjp.of(spec, tab) : null;
         }
 
         @Override void step(int k, double t, double h, double[] bar) {
             double sq = Math.sqrt(h);
             noise(k, h, sq);
+            if (whole != null) {
+                whole.run(x, t, h, sq, w, chi1, chi2, chi3, bar, hbar0, gp, pbar);
+                System.arraycopy(hbar0, 0, bar, 0, n);
+                return;
+            }
             if (rec.kept[k]) kept(k);
             else stages(k, t, h, sq);
             if (dense) {

@@ -21,7 +21,8 @@ import java.util.SplittableRandom
  * solve with the op switched off), for SOSRI and SRIW1 (diagonal and scalar noise), SOSRA and SRA1
  * (diagonal, scalar and general noise), adaptive and fixed steps, saveat (with t0, repeated and
  * out-of-order times) and every-step saving (sol.at between steps included); it agrees with central
- * differences on fixed-step paths; the benchmark's solve takes it, with no fallback.
+ * differences on fixed-step paths; the benchmark's solve takes it, with no fallback. SRI's backward
+ * by one compiled program per step (SriStepVjp) gives the per-stage backward's gradient.
  */
 class SrkDiscreteAdjointSpec : FunSpec({
     val lv = OdeFunction { u, p, _ ->
@@ -137,6 +138,25 @@ class SrkDiscreteAdjointSpec : FunSpec({
         val viaOp = gradient(diagonal, SOSRI(), adaptive.saveat(0.1))
         val viaTape = gradient(diagonal, SOSRI(), adaptive.saveat(0.1).compile(false))
         relativeGap(viaOp, viaTape) shouldBeLessThan 1e-13
+    }
+
+    for ((alg, noise) in listOf(SOSRI() to "diagonal", SOSRI() to "scalar", SRIW1() to "diagonal", SRIW1() to "scalar")) {
+        test("${alg.name()}, $noise noise: the whole step's VJP program gives the per-stage backward's gradient") {
+            val prob = if (noise == "scalar") scalar else diagonal
+            for (o in listOf(adaptive.saveat(0.1), fixed.saveat(0.1), adaptive)) {
+                val spec = SdeSpec.of(prob, alg, o.sensealg(ReverseTape()))
+                (SriStepVjp.of(spec, (alg as SriAlgorithm).tableau()) != null).shouldBeTrue()
+                val at = if (o.hasSaveat()) Double.NaN else 0.537
+                val whole = fastPathOnly(spec) { gradient(prob, alg, o, at) }
+                SrkDiscreteAdjoint.wholeStep = false
+                val perStage = try {
+                    fastPathOnly(spec) { gradient(prob, alg, o, at) }
+                } finally {
+                    SrkDiscreteAdjoint.wholeStep = true
+                }
+                relativeGap(whole, perStage) shouldBeLessThan 2e-14
+            }
+        }
     }
 
     test("a failed solve gives NaN derivatives through the op") {
