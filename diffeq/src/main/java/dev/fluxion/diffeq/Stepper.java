@@ -59,7 +59,7 @@ public interface Stepper<S, C extends StepCache> {
     /**
      * The step the adaptive integrator attempts from t when its controller proposes h (before it
      * is shortened to land on a stop): h itself by default. SDE steppers move t + h by at most
-     * |h|/16 onto their Brownian path's dyadic grid, where the path is resolved at a coarser depth
+     * |h|/8 onto their Brownian path's dyadic grid, where the path is resolved at a coarser depth
      * of its tree for the same values ({@code BrownianTree.alignedStep}).
      */
     default double alignStep(double t, double h) { return h; }

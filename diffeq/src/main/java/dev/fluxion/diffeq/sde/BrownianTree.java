@@ -42,15 +42,20 @@ package dev.fluxion.diffeq.sde;
  * node it shares with the previous one: about log₂(step / leaf width), 13 for the steps of a solve
  * of a few thousand steps at the default depth. A t at the left end of a node stops at that node
  * (the levels below it would only take left children, which change nothing), and adaptive solves
- * put their step ends on such points ({@link #alignedStep}): 4–5 levels per query instead.
+ * put their step ends on such points ({@link #alignedStep}): about 4 levels per query instead.
  * Methods are synchronized; for parallel solves give each its own tree from the same seed (they
  * agree exactly).
  */
 public final class BrownianTree {
     /** Default depth of the tree: leaves of width (hi − lo)·2⁻²⁴. */
     public static final int DEFAULT_LEVELS = 24;
-    /** alignedStep's grid spacing is under 2⁻³ of the step (3 bits: 1.04–1.07x less CPU than 4 in SOSRI's rows, the same step counts). */
-    static final int ALIGN_BITS = 3;
+    /**
+     * alignedStep's grid spacing is under 2⁻² of the step. 3 bits took 1.04–1.07x less CPU than 4
+     * in SOSRI's rows, and 2 bits 1.03–1.04x less than 3 (SOSRI forward and ForwardDuals, one JVM,
+     * 2026-12-03), each with the same step counts (300 LV solves: 6877 accepted per solve against
+     * 6890); 1 bit moves ends by up to a quarter of the step and took 2 % more steps.
+     */
+    static final int ALIGN_BITS = 2;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     /** A split's normals read the node's stream 2³² words apart: the state advances by 2³²·γ. */
     private static final long NORMAL_STRIDE = GOLDEN << 32;
@@ -163,9 +168,9 @@ public final class BrownianTree {
 
     /**
      * A step h from t (either sign) moved so that t + h is the nearest point of the path's dyadic
-     * grid of spacing g = (hi − lo)·2⁻ᴸ, the coarsest with g &lt; |h|/8 (not finer than the leaves):
-     * h changes by g/2 &lt; |h|/16 at most (to the rounding of the grid index). The tree then resolves W(t + h) at depth L instead of
-     * at its leaves (see locate), the same values bit for bit: 4–5 levels of descent instead of
+     * grid of spacing g = (hi − lo)·2⁻ᴸ, the coarsest with g &lt; |h|/4 (not finer than the leaves):
+     * h changes by g/2 &lt; |h|/8 at most (to the rounding of the grid index). The tree then resolves W(t + h) at depth L instead of
+     * at its leaves (see locate), the same values bit for bit: about 4 levels of descent instead of
      * about 12 for the steps of a typical adaptive solve. h itself when the grid point would leave the span,
      * change h's sign, or not be t + h exactly in floating point.
      */

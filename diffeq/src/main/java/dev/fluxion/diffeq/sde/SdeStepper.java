@@ -106,8 +106,8 @@ abstract class SdeStepper<S> implements Stepper<S, SdeStepper.Linear> {
     @Override public boolean resumesStepAfterStop() { return true; }
 
     /**
-     * t + h on the path's dyadic grid, h moved by at most |h|/16: the tree resolves such an end at
-     * the depth of the step's scale instead of at its leaves, with the same values (4–5 levels of
+     * t + h on the path's dyadic grid, h moved by at most |h|/8: the tree resolves such an end at
+     * the depth of the step's scale instead of at its leaves, with the same values (about 4 levels of
      * descent instead of about 12 at the steps of the stochastic Lotka–Volterra solve). The controller's proposal is a
      * safety-scaled guess, and the step's own error still decides its acceptance.
      */

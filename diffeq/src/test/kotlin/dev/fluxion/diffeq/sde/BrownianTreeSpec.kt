@@ -66,7 +66,7 @@ class BrownianTreeSpec : FunSpec({
         }
     }
 
-    test("alignedStep moves t + h onto the dyadic grid of spacing under |h|/8 by at most |h|/16, either direction, inside the span") {
+    test("alignedStep moves t + h onto the dyadic grid of spacing under |h|/4 by at most |h|/8, either direction, inside the span") {
         val r = java.util.Random(4)
         for ((lo, hi) in listOf(0.0 to 10.0, -0.3 to 7.1)) {
             val tree = BrownianTree(1, lo, hi, 2)
@@ -77,15 +77,15 @@ class BrownianTreeSpec : FunSpec({
                 val h = if (r.nextBoolean()) mag else -mag
                 val a = tree.alignedStep(t, h)
                 withClue("t = $t, h = $h, aligned $a") {
-                    abs(a - h) shouldBeLessThan abs(h) / 16 * (1 + 1e-6)   // g/2, give or take the rounding of the grid index
+                    abs(a - h) shouldBeLessThan abs(h) / 8 * (1 + 1e-6)   // g/2, give or take the rounding of the grid index
                     (a * h > 0) shouldBe true
                     if (a != h) {
                         val end = t + a
                         (end >= lo && end <= hi) shouldBe true
-                        // the end is lo plus a whole number of spacings g = 2⁻ᴸ·len, the coarsest g < |h|/8
+                        // the end is lo plus a whole number of spacings g = 2⁻ᴸ·len, the coarsest g < |h|/4
                         // (on a grid, on every finer one: g/2 allows for the rounding of len/|h| here)
-                        val g = Math.scalb(len, -(Math.getExponent(len / abs(h)) + 5))
-                        (g < abs(h) / 16) shouldBe true
+                        val g = Math.scalb(len, -(Math.getExponent(len / abs(h)) + 4))
+                        (g < abs(h) / 8) shouldBe true
                         end shouldBe lo + Math.rint((end - lo) / g) * g
                     }
                 }

@@ -102,13 +102,13 @@ class SdeBehaviourSpec : FunSpec({
             val x = a.u().toDoubleArray(); val y = u.u().toDoubleArray()
             for (i in x.indices) abs(x[i] - y[i]) shouldBeLessThan 0.05 * (1 + abs(y[i]))
         }
-        // the steps' ends between saved times lie on the grid: lo + k·g with g = 2⁻ᴸ·10 < h/8 (checked on a grid
+        // the steps' ends between saved times lie on the grid: lo + k·g with g = 2⁻ᴸ·10 < h/4 (checked on a grid
         // twice as fine, which holds every point of the coarser one whatever the rounding of 10/h)
         val ts = prob.solve(SOSRI(), SolveOptions.defaults().seed(2000)).t()
         var onGrid = 0
         for (i in 1 until ts.size - 1) {
             val h = ts[i] - ts[i - 1]
-            val g = Math.scalb(10.0, -(Math.getExponent(10.0 / h) + 6))
+            val g = Math.scalb(10.0, -(Math.getExponent(10.0 / h) + 5))
             if (ts[i] == Math.rint(ts[i] / g) * g) onGrid++
         }
         onGrid shouldBe ts.size - 2
