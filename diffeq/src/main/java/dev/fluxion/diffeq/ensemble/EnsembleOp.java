@@ -29,6 +29,11 @@ import java.util.List;
  *       inputs the caller needs, solved by the trajectory's own sensitivity method, walked back
  *       from its slice of the cotangent. Recomputing the solve costs one plain solve per trajectory
  *       but keeps nothing between the passes (a checkpoint, as the adjoint methods do).</li>
+ *   <li>Except for scalar outputs (a loss per trajectory, the usual ensemble objective) under a
+ *       reverse tape: the forward then solves each trajectory on its worker's tape at once and walks
+ *       it back with cotangent 1, keeping only the gradient with respect to its inputs; the VJP
+ *       scales it by the trajectory's cotangent. The same solves and sensitivity method, but one solve
+ *       per trajectory instead of two (the plain forward's and the VJP's), and a few numbers kept.</li>
  *   <li>JVP: in parallel, each trajectory with dual lanes of its worker.</li>
  * </ul>
  *
@@ -48,6 +53,10 @@ final class EnsembleOp<P extends DEProblem<P>> extends Op {
     private List<Trajectory.Done> forward;
     private Shape[] shapes;
     private int[] offsets;
+    /** Whether every live input is tracked by one reverse tape (so a VJP is what follows the forward). */
+    private boolean reverse;
+    /** Per trajectory, the gradient of its scalar output with respect to its (u0, p, t0, t1), nulls where not live; null when not kept. */
+    private Tensor[][] kept;
 
     EnsembleOp(List<P> templates, int from, long[] seeds, Trajectory.Body<P> body, EnsembleAlgorithm alg) {
         this.templates = templates;
@@ -81,6 +90,8 @@ final class EnsembleOp<P extends DEProblem<P>> extends Op {
                 live[4 * k + j] = !x[j].isPrimal();
             }
         }
+        reverse = true;
+        for (int i = 0; i < in.length; i++) reverse &= !live[i] || "tracked".equals(in[i].kind());
         Tensor y = Dispatch.apply(this, in);
         List<Trajectory.Done> out = new ArrayList<>(m);
         for (int k = 0; k < m; k++) {
@@ -106,7 +117,8 @@ final class EnsembleOp<P extends DEProblem<P>> extends Op {
 
     @Override public Tensor forward(Tensor[] in) {
         int m = templates.size();
-        forward = alg.map(m, k -> body.run(rebuild(k, of(in, k)), from + k, seeds[k]));
+        kept = reverse && plain(in) ? new Tensor[m][] : null;
+        forward = alg.map(m, k -> kept == null ? body.run(rebuild(k, of(in, k)), from + k, seeds[k]) : solveKeeping(k, of(in, k)));
         shapes = new Shape[m];
         offsets = new int[m + 1];
         for (int k = 0; k < m; k++) {
@@ -122,6 +134,37 @@ final class EnsembleOp<P extends DEProblem<P>> extends Op {
         return Tensor.unsafeWrap(Shape.of(offsets[m]), flat);
     }
 
+    /**
+     * Trajectory k solved on its worker's own tape with its live inputs tracked; a scalar output is
+     * walked back at once with cotangent 1 and its gradient kept (kept[k]); a larger one only gives
+     * its value (its VJP recomputes the solve).
+     */
+    private Trajectory.Done solveKeeping(int k, Tensor[] x) {
+        Tape tape = new Tape();
+        try {
+            Tensor[] xt = x.clone();
+            List<Tensor> wrt = new ArrayList<>();
+            for (int j = 0; j < 4; j++) {
+                if (live[4 * k + j]) {
+                    xt[j] = tape.track(x[j]);
+                    wrt.add(xt[j]);
+                }
+            }
+            Trajectory.Done d = body.run(rebuild(k, xt), from + k, seeds[k]);
+            Tensor y = EnsembleProblem.tensorOutput(d.output(), from + k);
+            Tensor value = tape.valueOf(y);
+            if (y.size() == 1) {
+                Tensor[] gw = tape.backward(y, Tensor.ones(y.shape()), wrt.toArray(new Tensor[0]));
+                Tensor[] g = new Tensor[4];
+                for (int j = 0, w = 0; j < 4; j++) if (live[4 * k + j]) g[j] = gw[w++];
+                kept[k] = g;
+            }
+            return new Trajectory.Done(value, d.retcode(), d.stats());
+        } finally {
+            tape.close();
+        }
+    }
+
     private static boolean plain(Tensor[] xs) {
         for (Tensor x : xs) if (x != null && !x.isPrimal()) return false;
         return true;
@@ -129,19 +172,29 @@ final class EnsembleOp<P extends DEProblem<P>> extends Op {
 
     @Override public Tensor[] vjp(Tensor[] in, Tensor out, Tensor ct, boolean[] needs) {
         int m = templates.size();
-        EnsembleAlgorithm run = plain(in) && ct.isPrimal() ? alg : EnsembleSerial.INSTANCE;
+        boolean plain = plain(in) && ct.isPrimal();
+        EnsembleAlgorithm run = plain ? alg : EnsembleSerial.INSTANCE;
+        // the kept gradients are plain numbers: not for inputs or a cotangent with levels below the
+        // tape (a Hessian-vector product's duals), whose VJP must carry those levels
+        Tensor[][] use = plain ? kept : null;
         List<Tensor[]> gs = run.map(m, k -> trajectoryVjp(k, of(in, k), ct.slice(0, offsets[k], offsets[k + 1]).reshape(shapes[k]),
-                Arrays.copyOfRange(needs, 4 * k, 4 * k + 4)));
+                Arrays.copyOfRange(needs, 4 * k, 4 * k + 4), use == null ? null : use[k]));
         Tensor[] g = new Tensor[4 * m];
         for (int k = 0; k < m; k++) System.arraycopy(gs.get(k), 0, g, 4 * k, 4);
         return g;
     }
 
-    private Tensor[] trajectoryVjp(int k, Tensor[] x, Tensor ct, boolean[] needs) {
+    /** Trajectory k's cotangents of its (u0, p, t0, t1); gk: the gradient the forward kept for it, or null. */
+    private Tensor[] trajectoryVjp(int k, Tensor[] x, Tensor ct, boolean[] needs, Tensor[] gk) {
         Tensor[] g = new Tensor[4];
         boolean any = false;
         for (int j = 0; j < 4; j++) any |= needs[j];
         if (!any) return g;
+        if (gk != null) {   // the forward's gradient of the scalar output, times its cotangent
+            double c = ct.unsafeData()[0];
+            for (int j = 0; j < 4; j++) if (needs[j]) g[j] = gk[j] == null ? Tensor.zeros(x[j].shape()) : gk[j].times(c);
+            return g;
+        }
         if (ct.isPrimal() && allZero(ct)) {   // the loss does not read this trajectory
             for (int j = 0; j < 4; j++) if (needs[j]) g[j] = Tensor.zeros(x[j].shape());
             return g;

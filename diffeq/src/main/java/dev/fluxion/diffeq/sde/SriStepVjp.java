@@ -49,8 +49,8 @@ final class SriStepVjp {
     }
 
     /**
-     * bar ← λᵀ∂u'/∂u at the step from x over [t, t + h] with these increments; λᵀ∂u'/∂p added to
-     * pbar (gp is scratch). Nothing allocated.
+     * gu = λᵀ∂u'/∂u for λ = bar (the cotangent of the step's end) at the step from x over
+     * [t, t + h] with these increments; λᵀ∂u'/∂p added to pbar (gp is scratch). Nothing allocated.
      */
     void run(double[] x, double t, double h, double sq, double[] w, double[] y1, double[] y2, double[] y3,
              double[] bar, double[] gu, double[] gp, double[] pbar) {
@@ -63,10 +63,6 @@ final class SriStepVjp {
         args[7] = y2;
         args[8] = y3;
         args[9] = bar;
-        outs[0] = gu;
-        outs[1] = gp;
-        outs1[0] = gu;
-        r.runInto(args, withP ? outs : outs1);
-        if (withP) for (int j = 0; j < gp.length; j++) pbar[j] += gp[j];
+        SrkDiscreteAdjoint.runVjp(r, args, withP ? outs : outs1, gu, gp, pbar);
     }
 }

@@ -291,12 +291,23 @@ final class SrkDiscreteAdjoint extends Op {
             args[0] = x;
             time[0] = t;
             args[3] = lambda;
-            outs[0] = gu;
-            outs[1] = gp;
-            outs1[0] = gu;
-            r.runInto(args, withP ? outs : outs1);
-            if (withP) for (int j = 0; j < gp.length; j++) pbar[j] += gp[j];
+            runVjp(r, args, withP ? outs : outs1, gu, gp, pbar);
         }
+    }
+
+    /**
+     * A VJP-only program's run into gu (outs: {gu's slot} or {gu's, gp's} when it has p's output),
+     * p's part added to pbar: what the per-stage and the whole-step backward share.
+     */
+    static void runVjp(CompiledFunction.MultiRunner r, double[][] args, double[][] outs, double[] gu, double[] gp, double[] pbar) {
+        outs[0] = gu;
+        if (outs.length == 1) {
+            r.runInto(args, outs);
+            return;
+        }
+        outs[1] = gp;
+        r.runInto(args, outs);
+        for (int j = 0; j < gp.length; j++) pbar[j] += gp[j];
     }
 
     /** One backward sweep over the accepted steps: the saved states' cotangents enter at their steps; each step is undone by its family. */

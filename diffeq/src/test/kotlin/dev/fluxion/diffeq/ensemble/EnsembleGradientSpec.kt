@@ -15,6 +15,7 @@ import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeLessThan
+import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import java.util.SplittableRandom
 import kotlin.math.abs
@@ -24,7 +25,8 @@ import kotlin.math.max
  * The gradient of a loss over an ensemble: every sensitivity method that differentiates one
  * trajectory differentiates the ensemble, in parallel (EnsembleThreads: one op whose VJP solves each
  * trajectory on its worker's own tape) as serially (EnsembleSerial: everything on the caller's tape),
- * and both agree with finite differences.
+ * and both agree with finite differences; with a scalar output per trajectory the parallel gradient
+ * solves each trajectory once, as the serial one does.
  */
 class EnsembleGradientSpec : FunSpec({
     val n = 8
@@ -69,6 +71,26 @@ class EnsembleGradientSpec : FunSpec({
             withClue("gradient ${parallel.gradient()} vs finite differences $fd") {
                 maxRelDiff(parallel.gradient(), fd) shouldBeLessThan 1e-5
             }
+        }
+    }
+
+    test("scalar outputs: the parallel gradient solves each trajectory once, as the serial one does (its forward keeps the gradient)") {
+        val calls = java.util.concurrent.atomic.AtomicInteger()
+        val counted = OdeProblem({ u, q, t -> calls.incrementAndGet(); Problems.lotkaVolterra.apply(u, q, t) }, Tensor.of(1.0, 1.0), 0.0, 2.0, p)
+        val ens = EnsembleProblem<OdeProblem, OdeSolution, Tensor, Tensor>(counted, probFunc, perTrajectoryLoss, EnsembleReduction.mean())
+        for (s in listOf<SensitivityAlgorithm>(ForwardDuals(), ReverseTape())) {
+            val o = options(s).compile(false)
+            fun count(alg: EnsembleAlgorithm): Pair<Int, Tensor> {
+                calls.set(0)
+                val g = AD.gradient({ q -> ens.withProb(counted.remake(q)).solve(TrajectorySolver.ode(Tsit5(), o), alg, n).u() }, p)
+                return calls.get() to g
+            }
+            val (serialCalls, serial) = count(EnsembleSerial.INSTANCE)
+            val (parallelCalls, parallel) = count(EnsembleThreads(4))
+            withClue("${s.javaClass.simpleName}: f evaluations serial $serialCalls, parallel $parallelCalls") {
+                parallelCalls shouldBe serialCalls
+            }
+            maxRelDiff(parallel, serial) shouldBeLessThan 1e-12
         }
     }
 

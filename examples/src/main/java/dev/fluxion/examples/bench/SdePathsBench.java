@@ -81,9 +81,7 @@ public final class SdePathsBench {
     }
 
     static void report(String name, String way, Supplier<Tensor> run, int paths) {
-        long warm = System.nanoTime();
-        int w = 0;
-        while (w < 2 || System.nanoTime() - warm < 2_000_000_000L) { run.get().toDoubleArray(); w++; }
+        JitWarmup.run(() -> run.get().toDoubleArray(), 2.0, 20.0);   // until the JIT is quiet, as SdeBench warms
         int runs = 0;
         double[] ms = new double[50];
         long start = System.nanoTime();
