@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * writes 100 paths: an {@code EnsembleProblem} of 100 one-path solves on all cores
  * ({@code EnsembleThreads}, a path per seed), and one solve of a [100, 2] state (diagonal noise, 200
  * Brownian channels, one step size for all paths: torchsde's way, a batch dimension). A warmed
- * harness: 2 s of warm-up per case, then the median and range of the timed calls, and ms per path.
+ * harness: each case warmed until the JIT is quiet (JitWarmup, 2–20 s), then the median and range of the timed calls, and ms per path.
  * torchsde's side is bench/peers/sde_torchsde.py (one path, and 100 paths in one batched call).
  * {@code java -cp examples/target/benchmarks.jar dev.fluxion.examples.bench.SdePathsBench [paths]}
  */
