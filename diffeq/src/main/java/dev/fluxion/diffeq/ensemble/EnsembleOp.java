@@ -142,27 +142,36 @@ final class EnsembleOp<P extends DEProblem<P>> extends Op {
     private Trajectory.Done solveKeeping(int k, Tensor[] x) {
         Tape tape = new Tape();
         try {
-            Tensor[] xt = x.clone();
+            boolean[] mask = Arrays.copyOfRange(live, 4 * k, 4 * k + 4);
             List<Tensor> wrt = new ArrayList<>();
-            for (int j = 0; j < 4; j++) {
-                if (live[4 * k + j]) {
-                    xt[j] = tape.track(x[j]);
-                    wrt.add(xt[j]);
-                }
-            }
-            Trajectory.Done d = body.run(rebuild(k, xt), from + k, seeds[k]);
+            Trajectory.Done d = body.run(rebuild(k, track(tape, x, mask, wrt)), from + k, seeds[k]);
             Tensor y = EnsembleProblem.tensorOutput(d.output(), from + k);
             Tensor value = tape.valueOf(y);
-            if (y.size() == 1) {
-                Tensor[] gw = tape.backward(y, Tensor.ones(y.shape()), wrt.toArray(new Tensor[0]));
-                Tensor[] g = new Tensor[4];
-                for (int j = 0, w = 0; j < 4; j++) if (live[4 * k + j]) g[j] = gw[w++];
-                kept[k] = g;
-            }
+            if (y.size() == 1) kept[k] = walk(tape, y, Tensor.ones(y.shape()), mask, wrt);
             return new Trajectory.Done(value, d.retcode(), d.stats());
         } finally {
             tape.close();
         }
+    }
+
+    /** A copy of x (u0, p, t0, t1) with the entries where mask holds tracked on tape; those, in order, added to wrt. */
+    private static Tensor[] track(Tape tape, Tensor[] x, boolean[] mask, List<Tensor> wrt) {
+        Tensor[] xt = x.clone();
+        for (int j = 0; j < 4; j++) {
+            if (mask[j]) {
+                xt[j] = tape.track(x[j]);
+                wrt.add(xt[j]);
+            }
+        }
+        return xt;
+    }
+
+    /** tape walked back from y with cotangent ct: the cotangents of wrt, each in its place among (u0, p, t0, t1) by mask. */
+    private static Tensor[] walk(Tape tape, Tensor y, Tensor ct, boolean[] mask, List<Tensor> wrt) {
+        Tensor[] gw = tape.backward(y, ct, wrt.toArray(new Tensor[0]));
+        Tensor[] g = new Tensor[4];
+        for (int j = 0, w = 0; j < 4; j++) if (mask[j]) g[j] = gw[w++];
+        return g;
     }
 
     private static boolean plain(Tensor[] xs) {
@@ -201,18 +210,8 @@ final class EnsembleOp<P extends DEProblem<P>> extends Op {
         }
         Tape tape = new Tape();
         try {
-            Tensor[] xt = x.clone();
             List<Tensor> wrt = new ArrayList<>();
-            for (int j = 0; j < 4; j++) {
-                if (needs[j]) {
-                    xt[j] = tape.track(x[j]);
-                    wrt.add(xt[j]);
-                }
-            }
-            Tensor y = outputOf(k, xt);
-            Tensor[] gw = tape.backward(y, ct, wrt.toArray(new Tensor[0]));
-            for (int j = 0, w = 0; j < 4; j++) if (needs[j]) g[j] = gw[w++];
-            return g;
+            return walk(tape, outputOf(k, track(tape, x, needs, wrt)), ct, needs, wrt);
         } finally {
             tape.close();
         }

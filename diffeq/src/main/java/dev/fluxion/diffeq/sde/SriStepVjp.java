@@ -18,17 +18,17 @@ import dev.fluxion.tensor.Tensor;
  */
 final class SriStepVjp {
     private final CompiledFunction.MultiRunner r;
-    private final boolean withP;
     private final double[] time = new double[1], step = new double[1], root = new double[1];
-    private final double[][] args = new double[10][], outs = new double[2][], outs1 = new double[1][];
+    /** The program's arguments (p by reference: the program is generated whole) and outputs: u's cotangent, then p's when it has one. */
+    private final double[][] args = new double[10][], outs;
 
     private SriStepVjp(CompiledFunction.MultiRunner r, boolean withP, double[] p) {
         this.r = r;
-        this.withP = withP;
+        outs = new double[withP ? 2 : 1][];
+        args[1] = p;
         args[2] = time;
         args[3] = step;
         args[4] = root;
-        if (r.direct()) args[1] = p;
     }
 
     /**
@@ -63,6 +63,6 @@ final class SriStepVjp {
         args[7] = y2;
         args[8] = y3;
         args[9] = bar;
-        SrkDiscreteAdjoint.runVjp(r, args, withP ? outs : outs1, gu, gp, pbar);
+        SrkDiscreteAdjoint.runVjp(r, args, outs, gu, gp, pbar);
     }
 }

@@ -76,6 +76,8 @@ final class SrkDiscreteAdjoint extends Op {
     private int[] source;
     private double[] thetas;
     private boolean traced;
+    /** SRI's whole-step VJP program where it applies (made by the forward, run by the backward's sweep), else null. */
+    private SriStepVjp whole;
 
     private SrkDiscreteAdjoint(SdeSpec spec) { this.spec = spec; }
 
@@ -118,9 +120,9 @@ final class SrkDiscreteAdjoint extends Op {
         if (stepper instanceof SriStepper<?> && spec.alg instanceof SriAlgorithm || stepper instanceof SraStepper<?> && spec.alg instanceof SraAlgorithm) {
             @SuppressWarnings("unchecked")
             SdeStepper<double[]> family = (SdeStepper<double[]>) stepper;
-            // the whole-step VJP recomputes the stage inputs itself: none are kept then
-            boolean keep = !(wholeStep && spec.alg instanceof SriAlgorithm sri && SriStepVjp.of(spec, sri.tableau()) != null);
-            rec = new Recorder(family, n, m, keep);
+            whole = wholeStep && spec.alg instanceof SriAlgorithm sri ? SriStepVjp.of(spec, sri.tableau()) : null;
+            // the whole-step VJP recomputes the stage values itself: no stage data is kept for it
+            rec = new Recorder(family, n, m, whole == null);
             sol = plain.run(rec, ops, x0);
             if (sol.retcode().successful()) rec.count++;   // a successful solve ends on an accepted step
         } else {
@@ -193,16 +195,19 @@ final class SrkDiscreteAdjoint extends Op {
         private final SriStepper<?> sri;
         final int n, m, sn;
         double[] t = new double[64], h = new double[64], u, fu, dw, lv, in0, in1;
+        /** Whether the backward needs the steps' stage data (their stage inputs, else f(u)): not for the whole-step VJP. */
+        private final boolean stageData;
         /** Whether step k's stage inputs are in in0, in1 (its attempt took the stepper's flat path). */
         boolean[] kept = new boolean[64];
         int count;
         private double[] pendingEnd;
 
-        Recorder(SdeStepper<double[]> st, int n, int m, boolean keepInputs) {
+        Recorder(SdeStepper<double[]> st, int n, int m, boolean stageData) {
             this.st = st;
             this.n = n;
             this.m = m;
-            this.sri = keepInputs && st instanceof SriStepper<?> r ? r : null;
+            this.stageData = stageData;
+            this.sri = stageData && st instanceof SriStepper<?> r ? r : null;
             sn = sri == null ? 0 : (sri.stages() - 1) * n;
             in0 = new double[64 * sn];
             in1 = new double[64 * sn];
@@ -245,7 +250,7 @@ final class SrkDiscreteAdjoint extends Op {
             kept[count] = inputs;
             // f(u, t), the stage-0 drift, for a backward step that recomputes its stages (the
             // step's start x and fx are the integrator's, unchanged by the attempt)
-            if (!inputs) for (int j = 0; j < n; j++) fu[o + j] = fx[j];
+            if (stageData && !inputs) for (int j = 0; j < n; j++) fu[o + j] = fx[j];
             pendingEnd = s.unew;
             return s;
         }
@@ -265,12 +270,12 @@ final class SrkDiscreteAdjoint extends Op {
     private static final class Vjp {
         private final CompiledFunction.MultiRunner r;
         private final double[] time = new double[1];
-        private final double[][] args = {null, null, time, null}, outs = new double[2][], outs1 = new double[1][];
-        private final boolean withP;
+        /** The program's arguments, and its outputs: u's cotangent, then p's when it has one. */
+        private final double[][] args = {null, null, time, null}, outs;
 
         private Vjp(CompiledFunction.MultiRunner r, boolean withP) {
             this.r = r;
-            this.withP = withP;
+            this.outs = new double[withP ? 2 : 1][];
         }
 
         static Vjp of(CompiledFunction c, SdeSpec spec) {
@@ -291,7 +296,7 @@ final class SrkDiscreteAdjoint extends Op {
             args[0] = x;
             time[0] = t;
             args[3] = lambda;
-            runVjp(r, args, withP ? outs : outs1, gu, gp, pbar);
+            runVjp(r, args, outs, gu, gp, pbar);
         }
     }
 
@@ -397,8 +402,6 @@ final class SrkDiscreteAdjoint extends Op {
         private final boolean dense;
         /** The tableau's coefficients as scalars when {@link #dense} (else null). */
         private final SriDense4 dense4;
-        /** The whole step's VJP program where the forward kept no stage inputs for it (else null: the per-stage way). */
-        private final SriStepVjp whole;
 
         SriSweep(Tensor u0, Tensor p, SriTableau tab) {
             super(u0, p, tab.stages());
@@ -446,7 +449,6 @@ final class SrkDiscreteAdjoint extends Op {
             }
             dense4 = SriDense4.of(tab);
             dense = dense4 != null;
-            whole = rec.sn == 0 ? SriStepVjp.of(spec, tab) : null;
         }
 
         @Override void step(int k, double t, double h, double[] bar) {
